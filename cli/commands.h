@@ -1,0 +1,12 @@
+/*
+ * commands.h - the subcommands of the triage command-line tool.
+ *
+ * Each takes the arguments after its own name (argv[0] is the subcommand)
+ * and returns the process exit status.
+ */
+#ifndef TRIAGE_CLI_COMMANDS_H
+#define TRIAGE_CLI_COMMANDS_H
+
+int cmd_read(int argc, char **argv);
+
+#endif
