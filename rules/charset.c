@@ -285,7 +285,7 @@ charset_to_utf8(const char *bytes, size_t len, const char *declared,
 		iconv_name = g_mime_charset_iconv_name(declared);
 
 	/* NUL bytes would end the text early in every step below. */
-	if ((iconv_name == NULL || !is_wide_name(iconv_name)) &&
+	if (len > 0 && (iconv_name == NULL || !is_wide_name(iconv_name)) &&
 	    memchr(bytes, '\0', len) != NULL) {
 		no_nul = copy_without_nul(bytes, len, &len);
 		bytes = no_nul;

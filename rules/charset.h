@@ -19,7 +19,7 @@
 const char *charset_guess_8bit(const char *bytes, size_t len);
 
 /*
- * Converts len bytes in charset declared (NULL when the part declared none)
+ * Converts len bytes (bytes may be NULL when len is 0) in charset declared (NULL when the part declared none)
  * to a newly allocated, NUL-terminated, valid UTF-8 string; the caller frees
  * it with g_free(). When the declared charset is unknown or the bytes are not
  * valid in it, a fallback is chosen (UTF-8 if the bytes are valid UTF-8,

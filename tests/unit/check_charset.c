@@ -122,6 +122,19 @@ START_TEST(test_binary_garbage)
 }
 END_TEST
 
+START_TEST(test_null_empty_input)
+{
+	/* An empty MIME part hands over no buffer at all. */
+	char *out = charset_to_utf8(NULL, 0, "utf-8", NULL, NULL);
+
+	ck_assert_str_eq(out, "");
+	g_free(out);
+	out = charset_to_utf8(NULL, 0, NULL, NULL, NULL);
+	ck_assert_str_eq(out, "");
+	g_free(out);
+}
+END_TEST
+
 START_TEST(test_guess)
 {
 	ck_assert_str_eq(charset_guess_8bit(BG_CP1251, strlen(BG_CP1251)), "windows-1251");
@@ -141,6 +154,7 @@ charset_suite(void)
 	tcase_add_test(tc, test_utf8_with_bad_bytes);
 	tcase_add_test(tc, test_nul_bytes_removed);
 	tcase_add_test(tc, test_binary_garbage);
+	tcase_add_test(tc, test_null_empty_input);
 	tcase_add_test(tc, test_guess);
 	suite_add_tcase(s, tc);
 	return s;
