@@ -15,6 +15,7 @@
 
 #include "corpus.h"
 #include "message.h"
+#include "check_run.h"
 
 static GPtrArray *corpus_files;
 
@@ -79,8 +80,7 @@ main(void)
 	char *root = corpus_path_or_exit("mime");
 	Suite *s = suite_create("corpus-mime");
 	TCase *tc = tcase_create("read");
-	SRunner *sr;
-	int failed;
+	int status;
 
 	g_mime_init();
 	corpus_files = g_ptr_array_new_with_free_func(g_free);
@@ -93,12 +93,9 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_read_corpus_message, 0, (int)corpus_files->len);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = check_run(s);
 	g_ptr_array_unref(corpus_files);
 	g_free(root);
 	g_mime_shutdown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

@@ -7,6 +7,7 @@
 #include <gmime/gmime.h>
 
 #include "charset.h"
+#include "check_run.h"
 
 struct conversion_case {
 	const char *name;
@@ -163,14 +164,10 @@ charset_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
+	int status;
 
 	g_mime_init();
-	sr = srunner_create(charset_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = check_run(charset_suite());
 	g_mime_shutdown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "message.h"
+#include "check_run.h"
 
 static GPtrArray *golden_names;	/* of char *, NAME without .eml */
 
@@ -146,8 +147,7 @@ main(void)
 {
 	Suite *s = suite_create("golden");
 	TCase *tc = tcase_create("reader");
-	SRunner *sr;
-	int failed;
+	int status;
 
 	g_mime_init();
 	find_golden_files();
@@ -158,11 +158,8 @@ main(void)
 	}
 	tcase_add_loop_test(tc, test_golden, 0, (int)golden_names->len);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = check_run(s);
 	g_ptr_array_unref(golden_names);
 	g_mime_shutdown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "html2text.h"
+#include "check_run.h"
 
 /* Large enough never to cut the outputs in the table below. */
 #define BIG	(1024 * 1024)
@@ -408,11 +409,5 @@ html2text_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(html2text_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(html2text_suite());
 }

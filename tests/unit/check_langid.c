@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "langid.h"
+#include "check_run.h"
 
 /*
  * Runs langid_detect() on a private copy of len bytes of text and checks
@@ -222,11 +223,5 @@ langid_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(langid_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(langid_suite());
 }

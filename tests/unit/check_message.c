@@ -7,6 +7,7 @@
 #include <gmime/gmime.h>
 
 #include "message.h"
+#include "check_run.h"
 
 static struct message_view *
 read_string(const char *text)
@@ -364,14 +365,10 @@ message_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
+	int status;
 
 	g_mime_init();
-	sr = srunner_create(message_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = check_run(message_suite());
 	g_mime_shutdown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "quote.h"
+#include "check_run.h"
 
 #define Q QUOTE_REMOVED_QUOTED_LINES
 #define A QUOTE_REMOVED_ATTRIBUTION
@@ -436,11 +437,5 @@ quote_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(quote_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(quote_suite());
 }
