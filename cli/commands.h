@@ -8,5 +8,7 @@
 #define TRIAGE_CLI_COMMANDS_H
 
 int cmd_read(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 #endif

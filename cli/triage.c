@@ -17,6 +17,8 @@ static const struct subcommand {
 	const char *help;
 } subcommands[] = {
 	{ "read", cmd_read, "print what the reader understood of a message, as JSON" },
+	{ "classify", cmd_classify, "print the verdict for messages: urgency, personality, topic" },
+	{ "learn", cmd_learn, "train the learned model from a labelled CSV file" },
 };
 
 static void

@@ -728,6 +728,27 @@ read_as_plain_text(struct read_state *state, const char *bytes, size_t len)
 }
 
 struct message_view *
+message_view_from_text(const char *text, size_t len, const struct message_limits *limits)
+{
+	struct message_limits defaults;
+	struct message_view *view = view_new();
+
+	if (limits == NULL) {
+		message_limits_default(&defaults);
+		limits = &defaults;
+	}
+	view->bytes_total = view->bytes_read = len;
+	g_free(view->text);
+	view->text = charset_to_utf8(text, len, "utf-8", NULL, view->warnings);
+	if (utf8_truncate(view->text, limits->max_text))
+		view->truncated = true;
+	view->text_source = "text/plain";
+	view->text_charset = g_strdup("utf-8");
+	detect_language(view);
+	return view;
+}
+
+struct message_view *
 message_read(const char *bytes, size_t len, const struct message_limits *limits)
 {
 	struct message_limits defaults;

@@ -78,6 +78,14 @@ struct message_view {
 struct message_view *message_read(const char *bytes, size_t len,
     const struct message_limits *limits);
 
+/*
+ * Makes a view of a plain-text body with no headers (for classifying text
+ * that did not come as a message): the text as given (invalid UTF-8
+ * replaced), bounded by limits->max_text, its language detected. Never NULL.
+ */
+struct message_view *message_view_from_text(const char *text, size_t len,
+    const struct message_limits *limits);
+
 /* Frees a view and everything it holds. NULL is accepted. */
 void message_view_free(struct message_view *view);
 

@@ -3,7 +3,9 @@
  *
  * Each tests/data/NAME.eml has NAME.json beside it: the view the reader
  * must produce. The two are compared field by field so a failure names the
- * field ("body.text: got ..., want ..."). TRIAGE_GOLDEN_UPDATE=1 rewrites
+ * field ("body.text: got ..., want ..."). NAME.verdict.json is the verdict
+ * of the shipped rules (rules/cf) and model for it, compared the same way.
+ * TRIAGE_GOLDEN_UPDATE=1 rewrites
  * the .json files from the current output instead: review the diff before
  * committing it.
  */
@@ -13,10 +15,13 @@
 #include <gmime/gmime.h>
 #include <json-glib/json-glib.h>
 
+#include "classify.h"
 #include "message.h"
 #include "check_run.h"
 
 static GPtrArray *golden_names;	/* of char *, NAME without .eml */
+static struct ruleset *rules;
+static struct model *model;
 
 /* Appends one line per difference between got and want under path. */
 static void
@@ -73,45 +78,71 @@ compare_nodes(const char *path, JsonNode *got, JsonNode *want, GString *diffs)
 	}
 }
 
+/*
+ * Compares got (JSON text) with the file want_path field by field; with
+ * TRIAGE_GOLDEN_UPDATE=1 rewrites the file first. Returns the differences.
+ */
+static char *
+compare_with_file(const char *got, const char *want_path)
+{
+	const char *update = getenv("TRIAGE_GOLDEN_UPDATE");
+	JsonParser *got_parser = json_parser_new(), *want_parser = json_parser_new();
+	GString *diffs = g_string_new(NULL);
+	GError *error = NULL;
+
+	if (update != NULL && strcmp(update, "1") == 0) {
+		char *with_newline = g_strconcat(got, "\n", NULL);
+
+		ck_assert(g_file_set_contents(want_path, with_newline, -1, NULL));
+		g_free(with_newline);
+	}
+	ck_assert_msg(json_parser_load_from_data(got_parser, got, -1, &error),
+	    "output is not JSON: %s", error ? error->message : "");
+	ck_assert_msg(json_parser_load_from_file(want_parser, want_path, &error),
+	    "%s: %s", want_path, error ? error->message : "");
+	compare_nodes("", json_parser_get_root(got_parser), json_parser_get_root(want_parser),
+	    diffs);
+	g_object_unref(got_parser);
+	g_object_unref(want_parser);
+	return g_string_free(diffs, FALSE);
+}
+
 START_TEST(test_golden)
 {
 	const char *name = g_ptr_array_index(golden_names, _i);
 	char *eml = g_strdup_printf("%s/data/%s.eml", TESTS_SRCDIR, name);
-	char *json_path = g_strdup_printf("%s/data/%s.json", TESTS_SRCDIR, name);
-	const char *update = getenv("TRIAGE_GOLDEN_UPDATE");
-	JsonParser *got_parser = json_parser_new(), *want_parser = json_parser_new();
+	char *view_path = g_strdup_printf("%s/data/%s.json", TESTS_SRCDIR, name);
+	char *verdict_path = g_strdup_printf("%s/data/%s.verdict.json", TESTS_SRCDIR, name);
 	struct message_view *view;
+	struct classify_input in = { 0 };
+	struct verdict v;
 	GError *error = NULL;
-	GString *diffs = g_string_new(NULL);
-	char *bytes, *got;
+	char *bytes, *got, *diffs;
 	gsize len;
 
 	ck_assert_msg(g_file_get_contents(eml, &bytes, &len, &error), "%s", eml);
 	view = message_read(bytes, len, NULL);
 	got = message_view_to_json(view, true);
-
-	if (update != NULL && strcmp(update, "1") == 0) {
-		char *with_newline = g_strconcat(got, "\n", NULL);
-
-		ck_assert(g_file_set_contents(json_path, with_newline, -1, NULL));
-		g_free(with_newline);
-	}
-	ck_assert_msg(json_parser_load_from_data(got_parser, got, -1, &error),
-	    "%s: output is not JSON: %s", name, error ? error->message : "");
-	ck_assert_msg(json_parser_load_from_file(want_parser, json_path, &error),
-	    "%s: %s", json_path, error ? error->message : "");
-	compare_nodes("", json_parser_get_root(got_parser), json_parser_get_root(want_parser),
-	    diffs);
-	ck_assert_msg(diffs->len == 0, "%s:\n%s", name, diffs->str);
-
-	g_string_free(diffs, TRUE);
-	g_object_unref(got_parser);
-	g_object_unref(want_parser);
+	diffs = compare_with_file(got, view_path);
+	ck_assert_msg(*diffs == '\0', "%s view:\n%s", name, diffs);
+	g_free(diffs);
 	g_free(got);
+
+	in.view = view;
+	verdict_init(&v);
+	classify(rules, model, &in, &v);
+	got = verdict_to_json(&v, false, true);
+	diffs = compare_with_file(got, verdict_path);
+	ck_assert_msg(*diffs == '\0', "%s verdict:\n%s", name, diffs);
+	g_free(diffs);
+	g_free(got);
+	verdict_clear(&v);
+
 	message_view_free(view);
 	g_free(bytes);
 	g_free(eml);
-	g_free(json_path);
+	g_free(view_path);
+	g_free(verdict_path);
 }
 END_TEST
 
@@ -150,6 +181,12 @@ main(void)
 	int status;
 
 	g_mime_init();
+	rules = ruleset_load_dir(TRIAGE_SRCDIR "/rules/cf", NULL);
+	model = model_load(TRIAGE_SRCDIR "/rules/model/triage.model", NULL);
+	if (rules == NULL || model == NULL) {
+		fprintf(stderr, "FAIL: the shipped rules or model do not load\n");
+		return EXIT_FAILURE;
+	}
 	find_golden_files();
 	if (golden_names->len < 8) {
 		fprintf(stderr, "FAIL: only %u golden messages found under %s/data\n",
@@ -160,6 +197,8 @@ main(void)
 	suite_add_tcase(s, tc);
 	status = check_run(s);
 	g_ptr_array_unref(golden_names);
+	model_free(model);
+	ruleset_unref(rules);
 	g_mime_shutdown();
 	return status;
 }
