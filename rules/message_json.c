@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "jsonout.h"
 #include "quote.h"
 
 static void
@@ -68,9 +69,6 @@ char *
 message_view_to_json(const struct message_view *view, bool pretty)
 {
 	JsonBuilder *b = json_builder_new();
-	JsonGenerator *gen;
-	JsonNode *root;
-	char *out;
 
 	json_builder_begin_object(b);
 	add_string_or_null(b, "subject", view->subject);
@@ -108,8 +106,7 @@ message_view_to_json(const struct message_view *view, bool pretty)
 	json_builder_begin_object(b);
 	add_string_or_null(b, "code", view->language.code);
 	json_builder_set_member_name(b, "confidence");
-	/* Two decimals: enough to read, stable for golden files. */
-	json_builder_add_double_value(b, (double)(gint64)(view->language.confidence * 100.0 + 0.5) / 100.0);
+	json_builder_add_double_value(b, jsonout_round2(view->language.confidence));
 	json_builder_end_object(b);
 
 	json_builder_set_member_name(b, "limits");
@@ -130,14 +127,5 @@ message_view_to_json(const struct message_view *view, bool pretty)
 
 	add_string_list(b, "warnings", view->warnings);
 	json_builder_end_object(b);
-
-	root = json_builder_get_root(b);
-	gen = json_generator_new();
-	json_generator_set_pretty(gen, pretty);
-	json_generator_set_root(gen, root);
-	out = json_generator_to_data(gen, NULL);
-	g_object_unref(gen);
-	json_node_unref(root);
-	g_object_unref(b);
-	return out;
+	return jsonout_finish(b, pretty);
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "jsonout.h"
+
 static const char *const axis_names[AXIS_COUNT] = {
 	"urgency", "complaint", "analytical", "personal", "functional", "intuitive",
 	"billing", "delivery", "defect", "account", "staff",
@@ -58,13 +60,6 @@ verdict_clear(struct verdict *v)
 	v->hits = NULL;
 }
 
-/* Scores are shown to two decimals: enough to read, stable in golden files. */
-static double
-round2(double x)
-{
-	return (double)(gint64)(x * 100.0 + (x < 0 ? -0.5 : 0.5)) / 100.0;
-}
-
 static void
 add_axes(JsonBuilder *b, const double *axes, bool skip_zero)
 {
@@ -73,7 +68,7 @@ add_axes(JsonBuilder *b, const double *axes, bool skip_zero)
 		if (skip_zero && axes[a] == 0.0)
 			continue;
 		json_builder_set_member_name(b, axis_names[a]);
-		json_builder_add_double_value(b, round2(axes[a]));
+		json_builder_add_double_value(b, jsonout_round2(axes[a]));
 	}
 	json_builder_end_object(b);
 }
@@ -82,9 +77,6 @@ char *
 verdict_to_json(const struct verdict *v, bool explain, bool pretty)
 {
 	JsonBuilder *b = json_builder_new();
-	JsonGenerator *gen = json_generator_new();
-	JsonNode *root;
-	char *out;
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "urgency");
@@ -94,7 +86,7 @@ verdict_to_json(const struct verdict *v, bool explain, bool pretty)
 	json_builder_set_member_name(b, "personality");
 	json_builder_add_string_value(b, personality_name(v->personality));
 	json_builder_set_member_name(b, "personality_confidence");
-	json_builder_add_double_value(b, round2(v->personality_confidence));
+	json_builder_add_double_value(b, jsonout_round2(v->personality_confidence));
 	json_builder_set_member_name(b, "topic");
 	json_builder_add_string_value(b, topic_name(v->topic));
 	json_builder_set_member_name(b, "language");
@@ -103,7 +95,7 @@ verdict_to_json(const struct verdict *v, bool explain, bool pretty)
 	add_axes(b, v->axes, false);
 	if (v->model_complaint >= 0) {
 		json_builder_set_member_name(b, "model_complaint");
-		json_builder_add_double_value(b, round2(v->model_complaint));
+		json_builder_add_double_value(b, jsonout_round2(v->model_complaint));
 	}
 	json_builder_set_member_name(b, "rules");
 	json_builder_begin_array(b);
@@ -131,13 +123,5 @@ verdict_to_json(const struct verdict *v, bool explain, bool pretty)
 		json_builder_end_array(b);
 	}
 	json_builder_end_object(b);
-
-	root = json_builder_get_root(b);
-	json_generator_set_pretty(gen, pretty);
-	json_generator_set_root(gen, root);
-	out = json_generator_to_data(gen, NULL);
-	json_node_unref(root);
-	g_object_unref(gen);
-	g_object_unref(b);
-	return out;
+	return jsonout_finish(b, pretty);
 }
