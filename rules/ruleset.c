@@ -8,6 +8,7 @@
  * later (describe, score, meta) are kept aside and resolved at the end.
  */
 #include "ruleset_int.h"
+#include "jit.h"
 
 #include <errno.h>
 #include <math.h>
@@ -276,8 +277,7 @@ compile_pattern(struct loader *ld, const char *text, struct rule *rule, GError *
 		return fail(ld, error, "bad pattern at offset %zu: %s", (size_t)offset,
 		    (char *)message);
 	}
-	/* The JIT is an optimisation: without it (no JIT support) we interpret. */
-	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
+	jit_compile(*out);
 	return true;
 }
 
