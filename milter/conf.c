@@ -16,12 +16,6 @@
 
 #include "conf.h"
 
-#ifndef TRIAGE_DATADIR
-#define TRIAGE_DATADIR "/usr/local/share/triage-milter"
-#endif
-#ifndef TRIAGE_SRCDIR
-#define TRIAGE_SRCDIR "."
-#endif
 
 /* Longest line accepted, newline not counted. */
 #define CONFIG_LINE_MAX 4096

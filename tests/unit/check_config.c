@@ -15,12 +15,6 @@
 #include "conf.h"
 #include "check_run.h"
 
-#ifndef TRIAGE_DATADIR
-#define TRIAGE_DATADIR "/usr/local/share/triage-milter"
-#endif
-#ifndef TRIAGE_SRCDIR
-#define TRIAGE_SRCDIR "."
-#endif
 
 /* Writes len bytes of text to a new temporary file; returns its name. */
 static char *
