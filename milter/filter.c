@@ -1,0 +1,327 @@
+/*
+ * filter.c - the libmilter callbacks of triage-milter.
+ *
+ * Per connection, a struct connection holds the snapshot (settings, rules,
+ * model) taken when the connection opened; per message, a struct message
+ * holds the envelope and the bytes collected, bounded by MaxScanBytes. At
+ * end of message the bytes go through the classification core (rules/) and
+ * the verdict comes back as X-Triage-* headers. One cleanup function serves
+ * end of message, abort and close. Nothing here is shared between threads
+ * except the snapshot, which is immutable.
+ */
+#include "filter.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+#include "classify.h"
+#include "log.h"
+#include "snapshot.h"
+
+#define TRIAGE_HEADER_PREFIX "X-Triage-"
+#define RULES_HEADER_WIDTH 72	/* fold X-Triage-Rules like X-Spam-Status */
+
+struct message {
+	char *queue_id;		/* the MTA's, for log lines; "NOQUEUE" until known */
+	bool triage;		/* a recipient is a support address */
+	bool agent;		/* from a support agent: not a customer's message */
+	bool truncated;		/* more than MaxScanBytes arrived */
+	GByteArray *raw;	/* header block and body as read so far */
+	size_t body_bytes;
+	GHashTable *header_counts;	/* header name (lower case) -> occurrences */
+	GPtrArray *forged;	/* "Name\tindex" of incoming X-Triage-* headers */
+};
+
+struct connection {
+	struct snapshot *snap;	/* reference taken at connect */
+	struct message *msg;
+};
+
+static void
+message_free(struct message *msg)
+{
+	if (msg == NULL)
+		return;
+	g_free(msg->queue_id);
+	g_byte_array_unref(msg->raw);
+	g_hash_table_unref(msg->header_counts);
+	g_ptr_array_unref(msg->forged);
+	g_free(msg);
+}
+
+static struct connection *
+connection_of(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+/* Ends the current message, whichever callback ends it. */
+static void
+message_done(struct connection *conn)
+{
+	if (conn == NULL)
+		return;
+	message_free(conn->msg);
+	conn->msg = NULL;
+}
+
+static const char *
+queue_id(SMFICTX *ctx, struct message *msg)
+{
+	const char *id = smfi_getsymval(ctx, "i");
+
+	if (id != NULL && (msg->queue_id == NULL || strcmp(msg->queue_id, id) != 0)) {
+		g_free(msg->queue_id);
+		msg->queue_id = g_strdup(id);
+	}
+	return msg->queue_id != NULL ? msg->queue_id : "NOQUEUE";
+}
+
+static sfsistat
+on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+	struct connection *conn = g_new0(struct connection, 1);
+
+	(void)host;
+	(void)addr;
+	conn->snap = snapshot_current();
+	smfi_setpriv(ctx, conn);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct connection *conn = connection_of(ctx);
+	const char *auth = smfi_getsymval(ctx, "{auth_authen}");
+
+	(void)argv;
+	if (conn == NULL)
+		return SMFIS_CONTINUE;
+	message_done(conn);
+	conn->msg = g_new0(struct message, 1);
+	conn->msg->raw = g_byte_array_new();
+	conn->msg->header_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	conn->msg->forged = g_ptr_array_new_with_free_func(g_free);
+	/* An authenticated sender is one of ours: the outbound path. */
+	conn->msg->agent = auth != NULL && *auth != '\0';
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct connection *conn = connection_of(ctx);
+
+	if (conn != NULL && conn->msg != NULL && argv[0] != NULL &&
+	    config_address_in(conn->snap->config->support_addresses, argv[0]))
+		conn->msg->triage = true;
+	return SMFIS_CONTINUE;
+}
+
+static void
+append(struct message *msg, const char *text, size_t len)
+{
+	g_byte_array_append(msg->raw, (const guint8 *)text, (guint)len);
+}
+
+static sfsistat
+on_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct connection *conn = connection_of(ctx);
+	struct message *msg = conn != NULL ? conn->msg : NULL;
+	char *lower;
+	guint count;
+
+	if (msg == NULL)
+		return SMFIS_CONTINUE;
+	/* Not for a support address: leave the message alone from here on. */
+	if (!msg->triage)
+		return SMFIS_ACCEPT;
+
+	lower = g_ascii_strdown(name, -1);
+	count = GPOINTER_TO_UINT(g_hash_table_lookup(msg->header_counts, lower)) + 1;
+	g_hash_table_replace(msg->header_counts, lower, GUINT_TO_POINTER(count));
+	if (g_ascii_strncasecmp(name, TRIAGE_HEADER_PREFIX, strlen(TRIAGE_HEADER_PREFIX)) == 0)
+		g_ptr_array_add(msg->forged, g_strdup_printf("%s\t%u", name, count));
+
+	if (msg->raw->len < conn->snap->config->max_scan_bytes) {
+		append(msg, name, strlen(name));
+		append(msg, ": ", 2);
+		append(msg, value, strlen(value));
+		append(msg, "\r\n", 2);
+	} else {
+		msg->truncated = true;
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_eoh(SMFICTX *ctx)
+{
+	struct connection *conn = connection_of(ctx);
+
+	if (conn != NULL && conn->msg != NULL)
+		append(conn->msg, "\r\n", 2);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct connection *conn = connection_of(ctx);
+	struct message *msg = conn != NULL ? conn->msg : NULL;
+	size_t room;
+
+	if (msg == NULL)
+		return SMFIS_CONTINUE;
+	room = conn->snap->config->max_scan_bytes > msg->raw->len ?
+	    conn->snap->config->max_scan_bytes - msg->raw->len : 0;
+	append(msg, (const char *)chunk, MIN(len, room));
+	msg->body_bytes += len;
+	if (len > room) {
+		/* Bounded memory: the rest of the body is not needed to classify. */
+		msg->truncated = true;
+		return SMFIS_SKIP;
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* Removes incoming X-Triage-* headers: anyone can write them. */
+static void
+remove_forged_headers(SMFICTX *ctx, struct message *msg)
+{
+	/* From the last occurrence back, so the indexes stay valid. */
+	for (guint i = msg->forged->len; i > 0; i--) {
+		char **parts = g_strsplit(g_ptr_array_index(msg->forged, i - 1), "\t", 2);
+
+		smfi_chgheader(ctx, parts[0], atoi(parts[1]), NULL);
+		g_strfreev(parts);
+	}
+}
+
+/* Builds "RULE,RULE,..." folded to lines of about RULES_HEADER_WIDTH. */
+static char *
+rules_header_value(const struct verdict *v)
+{
+	GString *s = g_string_new(NULL);
+	size_t line = 0;
+
+	for (guint i = 0; i < v->hits->len; i++) {
+		const struct verdict_hit *h = &g_array_index(v->hits, struct verdict_hit, i);
+		char *item = g_strdup_printf("%s%s", h->name, i + 1 < v->hits->len ? "," : "");
+
+		if (line > 0 && line + strlen(item) > RULES_HEADER_WIDTH) {
+			g_string_append(s, "\n\t");
+			line = 0;
+		}
+		g_string_append(s, item);
+		line += strlen(item);
+		g_free(item);
+	}
+	if (s->len == 0)
+		g_string_append(s, "none");
+	return g_string_free(s, FALSE);
+}
+
+static void
+add_headers(SMFICTX *ctx, const struct verdict *v)
+{
+	char *complaint = g_strdup_printf("%s score=%.2f", v->complaint ? "yes" : "no",
+	    v->axes[AXIS_COMPLAINT]);
+	char *personality = g_strdup_printf("%s confidence=%.2f",
+	    personality_name(v->personality), v->personality_confidence);
+	char *rules = rules_header_value(v);
+
+	smfi_addheader(ctx, "X-Triage-Urgency", (char *)urgency_name(v->urgency));
+	smfi_addheader(ctx, "X-Triage-Personality", personality);
+	smfi_addheader(ctx, "X-Triage-Language", (char *)v->language);
+	smfi_addheader(ctx, "X-Triage-Topic", (char *)topic_name(v->topic));
+	smfi_addheader(ctx, "X-Triage-Complaint", complaint);
+	smfi_addheader(ctx, "X-Triage-Rules", rules);
+	g_free(complaint);
+	g_free(personality);
+	g_free(rules);
+}
+
+static sfsistat
+on_eom(SMFICTX *ctx)
+{
+	struct connection *conn = connection_of(ctx);
+	struct message *msg = conn != NULL ? conn->msg : NULL;
+	const struct config *config;
+	struct message_view *view;
+	struct classify_input in = { 0 };
+	struct verdict v;
+	gint64 start, elapsed_ms;
+	const char *id;
+
+	if (msg == NULL || !msg->triage)
+		return SMFIS_CONTINUE;
+	config = conn->snap->config;
+	id = queue_id(ctx, msg);
+	if (msg->agent) {
+		log_msg(LOG_INFO, "%s: from an agent, not triaged", id);
+		message_done(conn);
+		return SMFIS_CONTINUE;
+	}
+
+	start = g_get_monotonic_time();
+	view = message_read((const char *)msg->raw->data, msg->raw->len, NULL);
+	in.view = view;
+	verdict_init(&v);
+	classify(conn->snap->rules, conn->snap->model, &in, &v);
+	elapsed_ms = (g_get_monotonic_time() - start) / 1000;
+
+	remove_forged_headers(ctx, msg);
+	add_headers(ctx, &v);
+	log_msg(LOG_INFO, "%s: urgency=%s complaint=%s personality=%s topic=%s language=%s "
+	    "rules=%u forged=%u%s ms=%" G_GINT64_FORMAT, id, urgency_name(v.urgency),
+	    v.complaint ? "yes" : "no", personality_name(v.personality), topic_name(v.topic),
+	    v.language, v.hits->len, msg->forged->len, msg->truncated ? " truncated" : "",
+	    elapsed_ms);
+	if (elapsed_ms > (gint64)config->classify_budget_ms)
+		log_msg(LOG_WARNING, "%s: classification took %" G_GINT64_FORMAT " ms, over the "
+		    "%u ms budget", id, elapsed_ms, config->classify_budget_ms);
+	verdict_clear(&v);
+	message_view_free(view);
+	message_done(conn);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_abort(SMFICTX *ctx)
+{
+	message_done(connection_of(ctx));
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_close(SMFICTX *ctx)
+{
+	struct connection *conn = connection_of(ctx);
+
+	if (conn != NULL) {
+		message_done(conn);
+		snapshot_unref(conn->snap);
+		g_free(conn);
+	}
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc filter_description = {
+	.xxfi_name = "triage-milter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+	.xxfi_connect = on_connect,
+	.xxfi_envfrom = on_envfrom,
+	.xxfi_envrcpt = on_envrcpt,
+	.xxfi_header = on_header,
+	.xxfi_eoh = on_eoh,
+	.xxfi_body = on_body,
+	.xxfi_eom = on_eom,
+	.xxfi_abort = on_abort,
+	.xxfi_close = on_close,
+};

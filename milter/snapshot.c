@@ -1,0 +1,70 @@
+/*
+ * snapshot.c - what one connection works with: settings, rules and model.
+ */
+#include "snapshot.h"
+
+/* The current snapshot; every access holds the lock, and only long enough
+ * to take or swap a reference. */
+static GMutex current_lock;
+static struct snapshot *current;
+
+struct snapshot *
+snapshot_build(struct config *config, GError **error)
+{
+	struct snapshot *snap = g_new0(struct snapshot, 1);
+
+	snap->refcount = 1;
+	snap->config = config_ref(config);
+	snap->rules = ruleset_load_dir(config->rules_dir, error);
+	if (snap->rules != NULL && config->model_file != NULL && *config->model_file != '\0')
+		if ((snap->model = model_load(config->model_file, error)) == NULL) {
+			snapshot_unref(snap);
+			return NULL;
+		}
+	if (snap->rules == NULL) {
+		snapshot_unref(snap);
+		return NULL;
+	}
+	return snap;
+}
+
+struct snapshot *
+snapshot_ref(struct snapshot *snap)
+{
+	g_atomic_int_inc(&snap->refcount);
+	return snap;
+}
+
+void
+snapshot_unref(struct snapshot *snap)
+{
+	if (snap == NULL || !g_atomic_int_dec_and_test(&snap->refcount))
+		return;
+	model_free(snap->model);
+	ruleset_unref(snap->rules);
+	config_unref(snap->config);
+	g_free(snap);
+}
+
+void
+snapshot_install(struct snapshot *snap)
+{
+	struct snapshot *old;
+
+	g_mutex_lock(&current_lock);
+	old = current;
+	current = snapshot_ref(snap);
+	g_mutex_unlock(&current_lock);
+	snapshot_unref(old);
+}
+
+struct snapshot *
+snapshot_current(void)
+{
+	struct snapshot *snap;
+
+	g_mutex_lock(&current_lock);
+	snap = current != NULL ? snapshot_ref(current) : NULL;
+	g_mutex_unlock(&current_lock);
+	return snap;
+}

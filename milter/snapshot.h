@@ -1,0 +1,41 @@
+/*
+ * snapshot.h - what one connection works with: settings, rules and model.
+ *
+ * A snapshot is immutable and reference-counted. Each connection takes a
+ * reference to the current one when it opens and keeps it to the end, so a
+ * reload (a new snapshot built aside, then swapped in) never changes the
+ * rules under a message in flight.
+ */
+#ifndef TRIAGE_SNAPSHOT_H
+#define TRIAGE_SNAPSHOT_H
+
+#include <glib.h>
+
+#include "conf.h"
+#include "model.h"
+#include "ruleset.h"
+
+struct snapshot {
+	gint refcount;
+	struct config *config;		/* owned */
+	struct ruleset *rules;		/* owned reference */
+	struct model *model;		/* owned, NULL when ModelFile is none */
+};
+
+/*
+ * Builds a snapshot from config (taking a reference): loads its rules and
+ * model. NULL with *error when either does not load.
+ */
+struct snapshot *snapshot_build(struct config *config, GError **error);
+
+struct snapshot *snapshot_ref(struct snapshot *snap);
+/* Drops a reference; the last frees everything. NULL is accepted. */
+void snapshot_unref(struct snapshot *snap);
+
+/* Makes snap the current snapshot (taking a reference); thread-safe. */
+void snapshot_install(struct snapshot *snap);
+
+/* Returns a new reference to the current snapshot; thread-safe. */
+struct snapshot *snapshot_current(void);
+
+#endif

@@ -1,0 +1,22 @@
+-- passthrough.lua - mail that is not to a support address is accepted at the
+-- first header and left untouched; an authenticated agent's mail to support
+-- is not classified.
+dofile(srcdir .. "/tests/milter/common.lua")
+
+local conn = open_connection()
+local reply = send_message(conn, "<a@example.com>", "<someone-else@example.com>", {
+	{ "From", "a@example.com" },
+	{ "Subject", "URGENT the shop is down for everyone" },
+}, "down for everyone\r\n")
+check(reply == SMFIR_ACCEPT, "mail not to support: not ACCEPTed at the first header")
+mt.disconnect(conn)
+
+conn = open_connection()
+check(mt.macro(conn, SMFIC_MAIL, "{auth_authen}", "agent1") == nil, "macro failed")
+reply = send_message(conn, "<agent1@example.com>", "<support@example.com>", {
+	{ "From", "Agent One <agent1@example.com>" },
+	{ "Subject", "Re: Checkout down for all our stores" },
+}, "We have restarted the checkout service.\r\n")
+check(reply == SMFIR_CONTINUE, "agent mail: not CONTINUE")
+check(not mt.eom_check(conn, MT_HDRADD), "agent mail was stamped")
+mt.disconnect(conn)
