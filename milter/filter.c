@@ -31,10 +31,12 @@ struct message {
 	size_t body_bytes;
 	GHashTable *header_counts;	/* header name (lower case) -> occurrences */
 	GPtrArray *forged;	/* "Name\tindex" of incoming X-Triage-* headers */
+	char *subject;		/* the first Subject as the MTA gave it, or NULL */
 };
 
 struct connection {
-	struct snapshot *snap;	/* reference taken at connect */
+	struct snapshot *snap;	/* reference taken at negotiation or connect */
+	unsigned long steps;	/* SMFIP_* agreed with the MTA */
 	struct message *msg;
 };
 
@@ -44,6 +46,7 @@ message_free(struct message *msg)
 	if (msg == NULL)
 		return;
 	g_free(msg->queue_id);
+	g_free(msg->subject);
 	g_byte_array_unref(msg->raw);
 	g_hash_table_unref(msg->header_counts);
 	g_ptr_array_unref(msg->forged);
@@ -54,6 +57,30 @@ static struct connection *
 connection_of(SMFICTX *ctx)
 {
 	return smfi_getpriv(ctx);
+}
+
+/* Returns the connection of ctx, creating it on first use. */
+static struct connection *
+connection_open(SMFICTX *ctx)
+{
+	struct connection *conn = smfi_getpriv(ctx);
+
+	if (conn == NULL) {
+		conn = g_new0(struct connection, 1);
+		conn->snap = snapshot_current();
+		smfi_setpriv(ctx, conn);
+	}
+	return conn;
+}
+
+/*
+ * The answer "go on" to a step: SMFIS_NOREPLY where the MTA agreed not to
+ * wait for one (no_reply_flag among the negotiated steps), else CONTINUE.
+ */
+static sfsistat
+go_on(const struct connection *conn, unsigned long no_reply_flag)
+{
+	return conn != NULL && (conn->steps & no_reply_flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* Ends the current message, whichever callback ends it. */
@@ -81,13 +108,9 @@ queue_id(SMFICTX *ctx, struct message *msg)
 static sfsistat
 on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
-	struct connection *conn = g_new0(struct connection, 1);
-
 	(void)host;
 	(void)addr;
-	conn->snap = snapshot_current();
-	smfi_setpriv(ctx, conn);
-	return SMFIS_CONTINUE;
+	return go_on(connection_open(ctx), SMFIP_NR_CONN);
 }
 
 static sfsistat
@@ -106,7 +129,7 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	conn->msg->forged = g_ptr_array_new_with_free_func(g_free);
 	/* An authenticated sender is one of ours: the outbound path. */
 	conn->msg->agent = auth != NULL && *auth != '\0';
-	return SMFIS_CONTINUE;
+	return go_on(conn, SMFIP_NR_MAIL);
 }
 
 static sfsistat
@@ -117,7 +140,7 @@ on_envrcpt(SMFICTX *ctx, char **argv)
 	if (conn != NULL && conn->msg != NULL && argv[0] != NULL &&
 	    config_address_in(conn->snap->config->support_addresses, argv[0]))
 		conn->msg->triage = true;
-	return SMFIS_CONTINUE;
+	return go_on(conn, SMFIP_NR_RCPT);
 }
 
 static void
@@ -145,6 +168,8 @@ on_header(SMFICTX *ctx, char *name, char *value)
 	g_hash_table_replace(msg->header_counts, lower, GUINT_TO_POINTER(count));
 	if (g_ascii_strncasecmp(name, TRIAGE_HEADER_PREFIX, strlen(TRIAGE_HEADER_PREFIX)) == 0)
 		g_ptr_array_add(msg->forged, g_strdup_printf("%s\t%u", name, count));
+	if (msg->subject == NULL && g_ascii_strcasecmp(name, "Subject") == 0)
+		msg->subject = g_strdup(value);
 
 	if (msg->raw->len < conn->snap->config->max_scan_bytes) {
 		append(msg, name, strlen(name));
@@ -164,7 +189,7 @@ on_eoh(SMFICTX *ctx)
 
 	if (conn != NULL && conn->msg != NULL)
 		append(conn->msg, "\r\n", 2);
-	return SMFIS_CONTINUE;
+	return go_on(conn, SMFIP_NR_EOH);
 }
 
 static sfsistat
@@ -245,6 +270,45 @@ add_headers(SMFICTX *ctx, const struct verdict *v)
 	g_free(rules);
 }
 
+/*
+ * With TagSubject, prefixes the Subject with the urgency ("[critical] ...")
+ * unless it already carries that tag (a reply keeps one tag).
+ */
+static void
+tag_subject(SMFICTX *ctx, const struct message *msg, const struct verdict *v)
+{
+	char *tag = g_strdup_printf("[%s]", urgency_name(v->urgency));
+	const char *old = msg->subject != NULL ? msg->subject : "";
+	char *subject;
+
+	/* The MTA's value keeps its folding and encoded words: only prepend. */
+	if (strstr(old, tag) == NULL) {
+		subject = *old != '\0' ? g_strdup_printf("%s %s", tag, old) : g_strdup(tag);
+		if (msg->subject != NULL)
+			smfi_chgheader(ctx, "Subject", 1, subject);
+		else
+			smfi_addheader(ctx, "Subject", subject);
+		g_free(subject);
+	}
+	g_free(tag);
+}
+
+/* Adds the recipient the help desk routes this urgency to, if any. */
+static void
+route(SMFICTX *ctx, const struct config *config, const struct verdict *v, const char *id)
+{
+	const char *to = v->urgency == URGENCY_CRITICAL ? config->route_critical :
+	    v->urgency == URGENCY_HIGH ? config->route_high : NULL;
+	char *bracketed;
+
+	if (to == NULL)
+		return;
+	bracketed = g_strdup_printf("<%s>", to);
+	if (smfi_addrcpt(ctx, bracketed) != MI_SUCCESS)
+		log_msg(LOG_WARNING, "%s: cannot add recipient %s", id, to);
+	g_free(bracketed);
+}
+
 static sfsistat
 on_eom(SMFICTX *ctx)
 {
@@ -276,6 +340,9 @@ on_eom(SMFICTX *ctx)
 
 	remove_forged_headers(ctx, msg);
 	add_headers(ctx, &v);
+	if (config->tag_subject)
+		tag_subject(ctx, msg, &v);
+	route(ctx, config, &v, id);
 	log_msg(LOG_INFO, "%s: urgency=%s complaint=%s personality=%s topic=%s language=%s "
 	    "rules=%u forged=%u%s ms=%" G_GINT64_FORMAT, id, urgency_name(v.urgency),
 	    v.complaint ? "yes" : "no", personality_name(v.personality), topic_name(v.topic),
@@ -311,10 +378,48 @@ on_close(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
+/*
+ * Asks for the actions used (routing needs ADDRCPT only when configured),
+ * drops the steps the filter never looks at, and asks the MTA for the
+ * macros it needs, where it sends them.
+ */
+static sfsistat
+on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+    unsigned long f3, unsigned long *pf0, unsigned long *pf1, unsigned long *pf2,
+    unsigned long *pf3)
+{
+	struct connection *conn = connection_open(ctx);
+	const struct config *config = conn->snap->config;
+	unsigned long actions = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+	unsigned long steps = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP |
+	    SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_EOH;
+
+	(void)f2;
+	(void)f3;
+	if (config->route_critical != NULL || config->route_high != NULL)
+		actions |= SMFIF_ADDRCPT;
+	if ((f0 & actions) != actions) {
+		log_msg(LOG_ERR, "the MTA does not offer the actions needed (offered 0x%lx)", f0);
+		return SMFIS_REJECT;
+	}
+	if (f0 & SMFIF_SETSYMLIST) {
+		actions |= SMFIF_SETSYMLIST;
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "{daemon_name} {client_addr}");
+		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen}");
+		smfi_setsymlist(ctx, SMFIM_EOM, "i");
+	}
+	*pf0 = actions;
+	/* Only what the MTA offers: an old MTA gets the steps it knows. */
+	*pf1 = conn->steps = steps & f1;
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
+}
+
 struct smfiDesc filter_description = {
 	.xxfi_name = "triage-milter",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT,
 	.xxfi_connect = on_connect,
 	.xxfi_envfrom = on_envfrom,
 	.xxfi_envrcpt = on_envrcpt,
@@ -324,4 +429,5 @@ struct smfiDesc filter_description = {
 	.xxfi_eom = on_eom,
 	.xxfi_abort = on_abort,
 	.xxfi_close = on_close,
+	.xxfi_negotiate = on_negotiate,
 };

@@ -34,6 +34,8 @@ Socket local:$dir/milter.sock
 Syslog no
 Database $dir/triage.db
 SupportAddresses support@example.com
+RouteCritical urgent@example.com
+TagSubject yes
 CONF
 
 "$MILTER" -f -c "$dir/triage-milter.conf" 2>"$dir/milter.log" &
