@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,72 @@ unix_socket_path(const char *socket)
 	return NULL;
 }
 
+/*
+ * Writes our PID to path, replacing what is there. 0, or -1 with errno:
+ * written to a temporary file and renamed, so a reader never sees half.
+ */
+static int
+write_pid_file(const char *path)
+{
+	char *tmp = g_strconcat(path, ".tmp", NULL);
+	char pid[32];
+	GError *error = NULL;
+	int rc = 0;
+
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (!g_file_set_contents(tmp, pid, -1, &error) || rename(tmp, path) != 0) {
+		if (error != NULL) {
+			errno = EIO;
+			g_error_free(error);
+		}
+		rc = -1;
+	}
+	g_free(tmp);
+	return rc;
+}
+
+/*
+ * Becomes user[:group] (UserID): the group first, then the supplementary
+ * groups, then the user, so no privilege is left behind. Only root can;
+ * for anyone else a UserID naming themselves is fine and any other fails.
+ * 0, or -1 with a message in *why.
+ */
+static int
+drop_privileges(const char *user_id, char **why)
+{
+	char **parts = g_strsplit(user_id, ":", 2);
+	struct passwd *pw = getpwnam(parts[0]);
+	gid_t gid;
+	int rc = -1;
+
+	if (pw == NULL) {
+		*why = g_strdup_printf("UserID: no user '%s'", parts[0]);
+		goto out;
+	}
+	gid = pw->pw_gid;
+	if (parts[1] != NULL) {
+		struct group *gr = getgrnam(parts[1]);
+
+		if (gr == NULL) {
+			*why = g_strdup_printf("UserID: no group '%s'", parts[1]);
+			goto out;
+		}
+		gid = gr->gr_gid;
+	}
+	if (getuid() == pw->pw_uid && getgid() == gid) {
+		rc = 0;
+		goto out;
+	}
+	if (setgid(gid) != 0 || initgroups(pw->pw_name, gid) != 0 || setuid(pw->pw_uid) != 0) {
+		*why = g_strdup_printf("UserID %s: %s", user_id, g_strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	g_strfreev(parts);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -121,10 +189,26 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "cannot become a daemon: %s", g_strerror(errno));
 		return 71;
 	}
+	/* The PID file and the socket exist before privileges go. */
+	if (config->pid_file != NULL && write_pid_file(config->pid_file) != 0) {
+		log_msg(LOG_ERR, "cannot write PidFile %s: %s", config->pid_file, g_strerror(errno));
+		return 73;	/* EX_CANTCREAT */
+	}
+	if (config->user_id != NULL) {
+		char *why = NULL;
+
+		if (drop_privileges(config->user_id, &why) != 0) {
+			log_msg(LOG_ERR, "%s", why);
+			g_free(why);
+			return 77;	/* EX_NOPERM */
+		}
+	}
 	log_msg(LOG_INFO, "started: socket %s, %u rules, model %s", config->socket,
 	    ruleset_rule_count(snap->rules), snap->model != NULL ? config->model_file : "none");
 	status = smfi_main();
 	log_msg(LOG_INFO, "stopped");
+	if (config->pid_file != NULL)
+		(void)unlink(config->pid_file);
 	snapshot_unref(snap);
 	config_unref(config);
 	return status == MI_SUCCESS ? 0 : 70;

@@ -36,7 +36,17 @@ Database $dir/triage.db
 SupportAddresses support@example.com
 RouteCritical urgent@example.com
 TagSubject yes
+PidFile $dir/triage-milter.pid
+UMask 007
 CONF
+# As root, also check that UserID drops privileges after the socket is made.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	echo "UserID nobody" >>"$dir/triage-milter.conf"
+	chmod 755 "$dir"	# the unprivileged daemon must still reach its files
+	want_uid=$(id -u nobody)
+else
+	want_uid=$(id -u)
+fi
 
 "$MILTER" -f -c "$dir/triage-milter.conf" 2>"$dir/milter.log" &
 pid=$!
@@ -50,6 +60,27 @@ if [ ! -S "$dir/milter.sock" ]; then
 fi
 
 passed=0 failed=0
+# Start-up facts: PID file, socket mode from UMask, the user it runs as.
+i=0
+while [ ! -s "$dir/triage-milter.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ "$(cat "$dir/triage-milter.pid" 2>/dev/null)" = "$pid" ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAIL: PidFile does not hold $pid" >&2
+fi
+mode=$(stat -c %a "$dir/milter.sock")
+if [ "$mode" = 770 ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAIL: socket mode $mode, want 770 (UMask 007)" >&2
+fi
+uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
+if [ "$uid" = "$want_uid" ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAIL: runs as uid $uid, want $want_uid" >&2
+fi
+
 for script in "$TESTS_SRCDIR"/milter/*.lua; do
 	case "$script" in */common.lua) continue ;; esac
 	if timeout 60 miltertest -D sock="unix:$dir/milter.sock" -D srcdir="$srcdir" \
