@@ -206,9 +206,12 @@ on_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	append(msg, (const char *)chunk, MIN(len, room));
 	msg->body_bytes += len;
 	if (len > room) {
-		/* Bounded memory: the rest of the body is not needed to classify. */
+		/*
+		 * Bounded memory: the rest of the body is not needed to classify.
+		 * SKIP spares the MTA sending it, where the MTA agreed to SKIP.
+		 */
 		msg->truncated = true;
-		return SMFIS_SKIP;
+		return (conn->steps & SMFIP_SKIP) ? SMFIS_SKIP : SMFIS_CONTINUE;
 	}
 	return SMFIS_CONTINUE;
 }

@@ -42,6 +42,7 @@ SupportAddresses support@example.com
 RouteCritical urgent@example.com
 TagSubject yes
 PidFile $dir/triage-milter.pid
+MaxScanBytes 4K
 UMask 007
 CONF
 # As root, also check that UserID drops privileges after the socket is made.
