@@ -39,18 +39,6 @@ struct evaluation {
 	bool *fired;			/* per rule, by index */
 };
 
-
-static bool
-rule_applies(const struct rule *rule, const char *language)
-{
-	if (rule->languages == NULL || strcmp(language, "und") == 0)
-		return true;
-	for (char **l = rule->languages; *l != NULL; l++)
-		if (strcmp(*l, language) == 0)
-			return true;
-	return false;
-}
-
 static void
 append_addresses(GString *out, const GPtrArray *list)
 {
@@ -340,7 +328,8 @@ classify(const struct ruleset *set, const struct model *model,
 			const struct rule *rule = g_ptr_array_index(set->rules, i);
 
 			if ((rule->kind == RULE_META) != (pass == 1) ||
-			    !rule_applies(rule, ev.language))
+			    /* Unknown language: every rule, any may be right. */
+			    !languages_hold(rule->languages, ev.language, true))
 				continue;
 			ev.fired[i] = rule_fires(&ev, i);
 			if (ev.fired[i])

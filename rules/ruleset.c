@@ -293,17 +293,19 @@ parse_number(struct loader *ld, const char *text, double *out, GError **error)
 	return true;
 }
 
+/* The comparison operators, two-character ones first so a prefix match
+ * in a meta expression never takes "<" for "<=". */
+static const struct { const char *text; enum compare_op op; } compare_ops[] = {
+	{ "<=", CMP_LE }, { ">=", CMP_GE }, { "==", CMP_EQ }, { "!=", CMP_NE },
+	{ "<", CMP_LT }, { ">", CMP_GT },
+};
+
 static bool
 parse_compare(const char *text, enum compare_op *op)
 {
-	static const struct { const char *text; enum compare_op op; } ops[] = {
-		{ "<", CMP_LT }, { "<=", CMP_LE }, { ">", CMP_GT }, { ">=", CMP_GE },
-		{ "==", CMP_EQ }, { "!=", CMP_NE },
-	};
-
-	for (size_t i = 0; i < G_N_ELEMENTS(ops); i++)
-		if (strcmp(text, ops[i].text) == 0) {
-			*op = ops[i].op;
+	for (size_t i = 0; i < G_N_ELEMENTS(compare_ops); i++)
+		if (strcmp(text, compare_ops[i].text) == 0) {
+			*op = compare_ops[i].op;
 			return true;
 		}
 	return false;
@@ -532,15 +534,10 @@ parse_model_weight(struct loader *ld, char *rest, GError **error)
 	return true;
 }
 
-/*
- * A scope holds its languages only. Unlike rules, a model's weight does not
- * extend to "und": a text in no known language is one whose words the model
- * never saw, and what it says then is its training prior, not evidence.
- */
-static bool
-languages_hold(char *const *languages, const char *language)
+bool
+languages_hold(char *const *languages, const char *language, bool und_holds)
 {
-	if (languages == NULL)
+	if (languages == NULL || (und_holds && strcmp(language, "und") == 0))
 		return true;
 	for (char *const *l = languages; *l != NULL; l++)
 		if (strcmp(*l, language) == 0)
@@ -556,7 +553,12 @@ ruleset_model_weights(const struct ruleset *set, const char *language, double *w
 	for (guint i = 0; i < set->model_weights->len; i++) {
 		const struct model_weight *w = g_ptr_array_index(set->model_weights, i);
 
-		if (languages_hold(w->languages, language))
+		/*
+		 * Unlike rules, a model's weight does not extend to "und": a text
+		 * in no known language is one whose words the model never saw,
+		 * and what it says then is its training prior, not evidence.
+		 */
+		if (languages_hold(w->languages, language, false))
 			weights[w->axis] = w->weight;
 	}
 }
@@ -773,39 +775,46 @@ meta_parse_unary(struct meta_parser *mp)
 	return operand;
 }
 
+/*
+ * Parses operands joined by token ("+", "&&", "||"), left-associative:
+ * a op b op c is (a op b) op c.
+ */
 static struct meta_node *
-meta_parse_sum(struct meta_parser *mp)
+meta_parse_chain(struct meta_parser *mp, const char *token, enum meta_op op,
+    struct meta_node *(*operand)(struct meta_parser *))
 {
-	struct meta_node *left = meta_parse_unary(mp);
+	struct meta_node *left = operand(mp);
 
-	while (left != NULL && meta_accept(mp, "+")) {
-		struct meta_node *right = meta_parse_unary(mp);
+	while (left != NULL && meta_accept(mp, token)) {
+		struct meta_node *right = operand(mp);
 
 		if (right == NULL) {
 			meta_free(left);
 			return NULL;
 		}
-		left = meta_node_new(META_SUM, left, right);
+		left = meta_node_new(op, left, right);
 	}
 	return left;
 }
 
 static struct meta_node *
+meta_parse_sum(struct meta_parser *mp)
+{
+	return meta_parse_chain(mp, "+", META_SUM, meta_parse_unary);
+}
+
+static struct meta_node *
 meta_parse_compare(struct meta_parser *mp)
 {
-	static const struct { const char *token; enum compare_op op; } ops[] = {
-		{ "<=", CMP_LE }, { ">=", CMP_GE }, { "==", CMP_EQ }, { "!=", CMP_NE },
-		{ "<", CMP_LT }, { ">", CMP_GT },
-	};
 	struct meta_node *left = meta_parse_sum(mp), *node;
 
 	if (left == NULL)
 		return NULL;
-	for (size_t i = 0; i < G_N_ELEMENTS(ops); i++) {
-		if (!meta_accept(mp, ops[i].token))
+	for (size_t i = 0; i < G_N_ELEMENTS(compare_ops); i++) {
+		if (!meta_accept(mp, compare_ops[i].text))
 			continue;
 		node = meta_node_new(META_COMPARE, left, meta_parse_sum(mp));
-		node->compare = ops[i].op;
+		node->compare = compare_ops[i].op;
 		if (node->right == NULL) {
 			meta_free(node);
 			return NULL;
@@ -818,35 +827,13 @@ meta_parse_compare(struct meta_parser *mp)
 static struct meta_node *
 meta_parse_and(struct meta_parser *mp)
 {
-	struct meta_node *left = meta_parse_compare(mp);
-
-	while (left != NULL && meta_accept(mp, "&&")) {
-		struct meta_node *right = meta_parse_compare(mp);
-
-		if (right == NULL) {
-			meta_free(left);
-			return NULL;
-		}
-		left = meta_node_new(META_AND, left, right);
-	}
-	return left;
+	return meta_parse_chain(mp, "&&", META_AND, meta_parse_compare);
 }
 
 static struct meta_node *
 meta_parse_or(struct meta_parser *mp)
 {
-	struct meta_node *left = meta_parse_and(mp);
-
-	while (left != NULL && meta_accept(mp, "||")) {
-		struct meta_node *right = meta_parse_and(mp);
-
-		if (right == NULL) {
-			meta_free(left);
-			return NULL;
-		}
-		left = meta_node_new(META_OR, left, right);
-	}
-	return left;
+	return meta_parse_chain(mp, "||", META_OR, meta_parse_and);
 }
 
 /* Resolves every deferred statement now that all rules are known. */

@@ -87,6 +87,12 @@ struct ruleset {
  */
 void ruleset_model_weights(const struct ruleset *set, const char *language, double *weights);
 
+/*
+ * True when a scope (languages: NULL-terminated, or NULL for all) holds
+ * language; with und_holds, every scope holds "und" (unknown language).
+ */
+bool languages_hold(char *const *languages, const char *language, bool und_holds);
+
 /* Compares two numbers as a rule's operator says. */
 bool compare_apply(enum compare_op op, double a, double b);
 
