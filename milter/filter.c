@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
+#include <gmime/gmime.h>
 
 #include "classify.h"
 #include "log.h"
@@ -149,6 +150,36 @@ append(struct message *msg, const char *text, size_t len)
 	g_byte_array_append(msg->raw, (const guint8 *)text, (guint)len);
 }
 
+/*
+ * True when a From header names an agent (AgentAddresses) or one of the
+ * support addresses: an answer going out, not a customer writing in. The
+ * header's first mailbox counts; RFC 5322 allows several, and a customer
+ * cannot make their mail an agent's by adding ours after their own.
+ */
+static bool
+from_is_ours(const struct config *config, const char *value)
+{
+	InternetAddressList *list = internet_address_list_parse(NULL, value);
+	bool ours = false;
+
+	if (list != NULL) {
+		for (int i = 0; i < internet_address_list_length(list); i++) {
+			InternetAddress *a = internet_address_list_get_address(list, i);
+
+			if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
+				const char *addr = internet_address_mailbox_get_addr(
+				    INTERNET_ADDRESS_MAILBOX(a));
+
+				ours = config_address_in(config->agent_addresses, addr) ||
+				    config_address_in(config->support_addresses, addr);
+				break;
+			}
+		}
+		g_object_unref(list);
+	}
+	return ours;
+}
+
 static sfsistat
 on_header(SMFICTX *ctx, char *name, char *value)
 {
@@ -170,6 +201,8 @@ on_header(SMFICTX *ctx, char *name, char *value)
 		g_ptr_array_add(msg->forged, g_strdup_printf("%s\t%u", name, count));
 	if (msg->subject == NULL && g_ascii_strcasecmp(name, "Subject") == 0)
 		msg->subject = g_strdup(value);
+	if (g_ascii_strcasecmp(name, "From") == 0 && from_is_ours(conn->snap->config, value))
+		msg->agent = true;
 
 	if (msg->raw->len < conn->snap->config->max_scan_bytes) {
 		append(msg, name, strlen(name));

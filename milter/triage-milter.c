@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 
 #include "filter.h"
 #include "log.h"
+#include "reload.h"
 #include "snapshot.h"
 
 struct options {
@@ -105,6 +107,41 @@ set_tcp_nodelay(void)
 }
 
 /*
+ * Tells whoever started the filter by hand how to plug it into Postfix:
+ * the quick start runs it in the foreground with a socket in the working
+ * directory, and Postfix needs the absolute path, spelt its own way.
+ */
+static void
+print_mta_hint(FILE *out, const char *socket)
+{
+	const char *path = unix_socket_path(socket);
+	char *postfix_socket;
+
+	if (path != NULL) {
+		char *absolute = g_canonicalize_filename(path, NULL);
+
+		postfix_socket = g_strconcat("unix:", absolute, NULL);
+		g_free(absolute);
+	} else {
+		/* inet:port@host -> inet:host:port, inet6:port@::1 -> inet:[::1]:port */
+		bool v6 = g_str_has_prefix(socket, "inet6:");
+		const char *spec = strchr(socket, ':') + 1;
+		const char *at = strchr(spec, '@');
+
+		postfix_socket = g_strdup_printf(v6 ? "inet:[%s]:%.*s" : "inet:%s:%.*s",
+		    at != NULL ? at + 1 : v6 ? "::1" : "127.0.0.1",
+		    (int)(at != NULL ? at - spec : (ptrdiff_t)strlen(spec)), spec);
+	}
+	fprintf(out, "To filter mail through it, add to Postfix's main.cf and run `postfix reload`:\n"
+	    "  smtpd_milters = %s\n"
+	    "  non_smtpd_milters = $smtpd_milters\n"
+	    "  milter_default_action = accept\n"
+	    "  milter_protocol = 6\n"
+	    "(SIGHUP or SIGUSR1 reloads settings and rules; SIGTERM stops.)\n", postfix_socket);
+	g_free(postfix_socket);
+}
+
+/*
  * Writes our PID to path, replacing what is there. 0, or -1 with errno:
  * written to a temporary file and renamed, so a reader never sees half.
  */
@@ -181,6 +218,8 @@ main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o) != 0)
 		return 64;	/* EX_USAGE */
+	if (!reload_block_signals())
+		return 71;	/* EX_OSERR */
 	config = o.config_file != NULL ? config_load(o.config_file, &error) : config_defaults();
 	if (config == NULL) {
 		fprintf(stderr, "triage-milter: %s\n", error->message);
@@ -237,8 +276,12 @@ main(int argc, char **argv)
 			return 77;	/* EX_NOPERM */
 		}
 	}
+	if (!reload_start(o.config_file))
+		return 71;
 	log_msg(LOG_INFO, "started: socket %s, %u rules, model %s", config->socket,
 	    ruleset_rule_count(snap->rules), snap->model != NULL ? config->model_file : "none");
+	if (o.foreground)
+		print_mta_hint(stderr, config->socket);
 	status = smfi_main();
 	log_msg(LOG_INFO, "stopped");
 	if (config->pid_file != NULL)

@@ -34,11 +34,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# A copy of the default rules, so the reload test can change them.
+cp -R "$srcdir/rules/cf" "$dir/cf"
 cat >"$dir/triage-milter.conf" <<CONF
 Socket local:$dir/milter.sock
 Syslog no
 Database $dir/triage.db
+RulesDir $dir/cf
 SupportAddresses support@example.com
+AgentAddresses agent2@example.com, agent3@example.com
 RouteCritical urgent@example.com
 TagSubject yes
 PidFile $dir/triage-milter.pid
@@ -49,6 +53,7 @@ CONF
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	echo "UserID nobody" >>"$dir/triage-milter.conf"
 	chmod 755 "$dir"	# the unprivileged daemon must still reach its files
+	chmod -R a+rX "$dir/cf"
 	want_uid=$(id -u nobody)
 else
 	want_uid=$(id -u)
@@ -88,7 +93,7 @@ else
 fi
 
 for script in "$TESTS_SRCDIR"/milter/*.lua; do
-	case "$script" in */common.lua) continue ;; esac
+	case "$script" in */common.lua | */reload-load.lua) continue ;; esac
 	if timeout 60 miltertest -D sock="unix:$dir/milter.sock" -D srcdir="$srcdir" \
 		-s "$script" >"$dir/out" 2>&1; then
 		passed=$((passed + 1))
@@ -98,6 +103,54 @@ for script in "$TESTS_SRCDIR"/milter/*.lua; do
 		sed 's/^/  /' "$dir/out" >&2
 	fi
 done
+# Reload under load: messages flow over successive connections while a
+# SIGHUP brings in a rule set with one more rule, and a SIGUSR1 meets a
+# broken rule file. Every message gets its verdict; each connection sees one
+# rule set (old, then new, never back); the broken set is refused with its
+# file and line, the new set stays, and the daemon is still there.
+lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+wait_for() {	# wait_for SECONDS COMMAND...: poll until COMMAND succeeds
+	limit=$(($1 * 10)); shift; i=0
+	while ! "$@" && [ $i -lt $limit ]; do sleep 0.1; i=$((i + 1)); done
+	"$@"
+}
+at_least() { [ "$(lines "$1")" -ge "$2" ]; }
+log_has() { [ "$(grep -c "$1" "$dir/milter.log")" -ge "$2" ]; }
+reload_ok=true
+timeout 120 miltertest -D sock="unix:$dir/milter.sock" -D srcdir="$srcdir" \
+	-D stopfile="$dir/stop-load" -s "$TESTS_SRCDIR/milter/reload-load.lua" \
+	>"$dir/load.out" 2>"$dir/load.err" &
+load_pid=$!
+wait_for 30 at_least "$dir/load.out" 50 || { reload_ok=false; echo "FAIL: load did not start" >&2; }
+printf 'body TEST_RELOADED /\\bzebracorn\\b/\nscore TEST_RELOADED urgency=0.1\n' \
+	>"$dir/cf/99-reload.cf"
+chmod a+r "$dir/cf/99-reload.cf"
+kill -HUP "$pid"
+wait_for 30 log_has "reloaded:" 1 || { reload_ok=false; echo "FAIL: SIGHUP did not reload" >&2; }
+seen=$(lines "$dir/load.out")
+wait_for 30 at_least "$dir/load.out" $((seen + 50)) || reload_ok=false
+printf 'body TEST_BROKEN /(/\n' >"$dir/cf/98-broken.cf"
+kill -USR1 "$pid"
+wait_for 30 log_has "reload failed.*98-broken.cf:1:" 1 ||
+	{ reload_ok=false; echo "FAIL: a broken rule file was not refused with its line" >&2; }
+seen=$(lines "$dir/load.out")
+wait_for 30 at_least "$dir/load.out" $((seen + 50)) || reload_ok=false
+touch "$dir/stop-load"
+wait "$load_pid" || { reload_ok=false; echo "FAIL: reload-load.lua:" >&2; cat "$dir/load.err" >&2; }
+rm -f "$dir/cf/98-broken.cf"
+# old ... old new ... new: never old after new, and new at the end.
+order=$(awk '{print $2}' "$dir/load.out" | uniq | tr '\n' ' ')
+if [ "$order" != "old new " ]; then
+	reload_ok=false; echo "FAIL: rule sets seen in order: $order (want: old new)" >&2
+fi
+kill -0 "$pid" 2>/dev/null || { reload_ok=false; echo "FAIL: the daemon died on a reload" >&2; }
+if $reload_ok; then
+	passed=$((passed + 1))
+	echo "reload under load: $(lines "$dir/load.out") messages, all with a verdict"
+else
+	failed=$((failed + 1))
+fi
+
 # The same filter on a TCP socket on 127.0.0.1: it must set TCP_NODELAY
 # (libmilter does not) and serve the same script.
 port=""
