@@ -165,46 +165,61 @@ write_pid_file(const char *path)
 	return rc;
 }
 
-/*
- * Becomes user[:group] (UserID): the group first, then the supplementary
- * groups, then the user, so no privilege is left behind. Only root can;
- * for anyone else a UserID naming themselves is fine and any other fails.
- * 0, or -1 with a message in *why.
- */
+/* Who UserID names: a user, and a group (the user's own unless given). */
+struct identity {
+	char *user;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* Resolves "user[:group]". 0, or -1 with a message in *why. */
 static int
-drop_privileges(const char *user_id, char **why)
+identity_resolve(const char *user_id, struct identity *id, char **why)
 {
 	char **parts = g_strsplit(user_id, ":", 2);
 	struct passwd *pw = getpwnam(parts[0]);
-	gid_t gid;
 	int rc = -1;
 
 	if (pw == NULL) {
 		*why = g_strdup_printf("UserID: no user '%s'", parts[0]);
 		goto out;
 	}
-	gid = pw->pw_gid;
+	id->user = g_strdup(pw->pw_name);
+	id->uid = pw->pw_uid;
+	id->gid = pw->pw_gid;
 	if (parts[1] != NULL) {
 		struct group *gr = getgrnam(parts[1]);
 
 		if (gr == NULL) {
 			*why = g_strdup_printf("UserID: no group '%s'", parts[1]);
+			g_free(id->user);
 			goto out;
 		}
-		gid = gr->gr_gid;
-	}
-	if (getuid() == pw->pw_uid && getgid() == gid) {
-		rc = 0;
-		goto out;
-	}
-	if (setgid(gid) != 0 || initgroups(pw->pw_name, gid) != 0 || setuid(pw->pw_uid) != 0) {
-		*why = g_strdup_printf("UserID %s: %s", user_id, g_strerror(errno));
-		goto out;
+		id->gid = gr->gr_gid;
 	}
 	rc = 0;
 out:
 	g_strfreev(parts);
 	return rc;
+}
+
+/*
+ * Becomes the identity: the group first, then the supplementary groups,
+ * then the user, so no privilege is left behind. Only root can; for anyone
+ * else an identity naming themselves is fine and any other fails.
+ * 0, or -1 with a message in *why.
+ */
+static int
+drop_privileges(const struct identity *id, char **why)
+{
+	if (getuid() == id->uid && getgid() == id->gid)
+		return 0;
+	if (setgid(id->gid) != 0 || initgroups(id->user, id->gid) != 0 ||
+	    setuid(id->uid) != 0) {
+		*why = g_strdup_printf("UserID %s: %s", id->user, g_strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -268,13 +283,30 @@ main(int argc, char **argv)
 		return 73;	/* EX_CANTCREAT */
 	}
 	if (config->user_id != NULL) {
+		struct identity id = { 0 };
+		const char *path = unix_socket_path(config->socket);
 		char *why = NULL;
 
-		if (drop_privileges(config->user_id, &why) != 0) {
+		if (identity_resolve(config->user_id, &id, &why) != 0) {
 			log_msg(LOG_ERR, "%s", why);
 			g_free(why);
+			return 67;	/* EX_NOUSER */
+		}
+		/*
+		 * The socket is made as root; it goes to the UserID's user and
+		 * group, so that with UMask 007 the MTA reaches it by being in
+		 * that group (UserID triage:postfix, or postfix in triage's group).
+		 */
+		if (path != NULL && getuid() == 0 && chown(path, id.uid, id.gid) != 0)
+			log_msg(LOG_WARNING, "cannot give socket %s to %s: %s", path,
+			    config->user_id, g_strerror(errno));
+		if (drop_privileges(&id, &why) != 0) {
+			log_msg(LOG_ERR, "%s", why);
+			g_free(why);
+			g_free(id.user);
 			return 77;	/* EX_NOPERM */
 		}
+		g_free(id.user);
 	}
 	if (!reload_start(o.config_file))
 		return 71;

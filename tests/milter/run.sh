@@ -85,6 +85,13 @@ if [ "$mode" = 770 ]; then
 else
 	failed=$((failed + 1)); echo "FAIL: socket mode $mode, want 770 (UMask 007)" >&2
 fi
+# With UserID the socket belongs to that user, so its group can reach it.
+owner=$(stat -c %u "$dir/milter.sock")
+if [ "$owner" = "$want_uid" ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAIL: socket owned by uid $owner, want $want_uid" >&2
+fi
 uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
 if [ "$uid" = "$want_uid" ]; then
 	passed=$((passed + 1))

@@ -1,0 +1,224 @@
+#!/bin/bash
+# tests/postfix/run.sh - triage-milter end to end through a real Postfix.
+#
+# Creates a private Postfix instance under a temporary directory (its own
+# config, queue and log, listening on 127.0.0.1 only, relaying to a
+# smtp-sink that saves every message it receives), starts the built
+# triage-milter on a unix socket owned by nobody:postfix, sends real
+# messages with swaks and smtp-source, and checks the delivered copies:
+#
+#   - every tests/data message arrives stamped as its golden verdict says;
+#   - forged X-Triage-* headers are gone, the Subject is tagged, a critical
+#     message is also delivered to RouteCritical;
+#   - mail not to a support address, and an agent's mail, arrive untouched;
+#   - 50 parallel SMTP sessions x 40 messages: each of the 2000 delivered
+#     exactly once with exactly one set of headers, no error in either log.
+#
+# Needs root (Postfix), postfix, swaks, smtp-source, jq; otherwise skips.
+# Stops everything it started, by PID, bounded in time. Prints "N passed,
+# N failed".
+set -u
+: "${MILTER:?MILTER must point at the triage-milter binary}"
+: "${TESTS_SRCDIR:?TESTS_SRCDIR must point at tests/}"
+srcdir=$(cd "$TESTS_SRCDIR/.." && pwd)
+
+for tool in postfix swaks smtp-source smtp-sink jq; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "SKIP: $tool is not installed (scripts/install-deps installs it)" >&2
+		exit 77
+	fi
+done
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: a private Postfix instance needs root" >&2
+	exit 77
+fi
+
+dir=$(mktemp -d /tmp/triage-postfix.XXXXXX)
+chmod 755 "$dir"	# the unprivileged milter and postfix reach the socket here
+milter_pid=""
+. "$TESTS_SRCDIR/postfix/private-postfix.sh"
+
+stop_milter() {
+	if [ -n "$milter_pid" ] && kill -0 "$milter_pid" 2>/dev/null; then
+		kill "$milter_pid"
+		i=0	# libmilter takes a few seconds to go after SIGTERM
+		while kill -0 "$milter_pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$milter_pid" 2>/dev/null
+	fi
+	milter_pid=""
+}
+cleanup() {
+	pp_stop
+	stop_milter
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+cat >"$dir/triage-milter.conf" <<CONF
+Socket local:$dir/milter.sock
+UMask 007
+UserID nobody:postfix
+Syslog no
+Database $dir/triage.db
+SupportAddresses support@example.com
+AgentAddresses agent@example.com
+RouteCritical urgent@example.com
+TagSubject yes
+CONF
+"$MILTER" -f -c "$dir/triage-milter.conf" 2>"$dir/milter.log" &
+milter_pid=$!
+i=0
+while [ ! -S "$dir/milter.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+
+PP_MILTER="unix:$dir/milter.sock"
+pp_init "$dir"
+if ! [ -S "$dir/milter.sock" ] || ! pp_start; then
+	fail "could not start triage-milter and Postfix"
+	cat "$dir/milter.log" "$dir/maillog" >&2 2>/dev/null
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+
+# send NAME FROM RCPT FILE: one SMTP session through the filtered port; the
+# delivered copy is found by its X-Test-Id header.
+send() {
+	if ! swaks --server "127.0.0.1:$PP_SMTP_PORT" --from "$2" --to "$3" --data "$4" \
+		--add-header "X-Test-Id: $1" >"$dir/swaks.$1.log" 2>&1; then
+		fail "$1: not accepted:"
+		tail -5 "$dir/swaks.$1.log" >&2
+	fi
+}
+# delivered NAME: the sink's file for the message with X-Test-Id NAME.
+delivered() {
+	grep -l "^X-Test-Id: $1\$" "$PP_SINK_DIR"/* 2>/dev/null | head -1
+}
+# header FILE NAME: the values of header NAME in FILE, one per line.
+header() {
+	awk -v name="$2" 'BEGIN { IGNORECASE = 1 }
+		/^$/ { exit }
+		tolower($0) ~ "^" tolower(name) ":" { sub(/^[^:]*: ?/, ""); print }' "$1"
+}
+
+# 1. Every sample message is stamped as its golden verdict says.
+sent=0
+for eml in "$srcdir"/tests/data/*.eml; do
+	name=$(basename "$eml" .eml)
+	[ -f "$srcdir/tests/data/$name.verdict.json" ] || continue
+	send "$name" customer@example.net support@example.com "$eml"
+	sent=$((sent + 1))
+done
+# 2. A forged verdict, for a message that is critical.
+cat >"$dir/forged.eml" <<'EOF'
+From: Dana Reyes <dana@example.net>
+To: support@example.com
+Subject: Checkout down for all our stores
+X-Triage-Urgency: low
+X-Triage-Complaint: no
+Content-Type: text/plain; charset=utf-8
+
+Your checkout API has returned HTTP 502 for every request since 09:00.
+The whole shop is down for everyone and we are losing orders every minute.
+EOF
+send forged dana@example.net support@example.com "$dir/forged.eml"
+# 3. Not to a support address; 4. from an agent.
+send elsewhere dana@example.net sales@example.com "$dir/forged.eml"
+sed 's/^From: .*/From: Agent <agent@example.com>/' "$dir/forged.eml" >"$dir/agent.eml"
+send agent agent@example.com support@example.com "$dir/agent.eml"
+sent=$((sent + 3))
+
+if pp_wait_delivered "$sent" 60; then pass; else fail "only $(pp_delivered) of $sent messages delivered"; fi
+
+for verdict in "$srcdir"/tests/data/*.verdict.json; do
+	name=$(basename "$verdict" .verdict.json)
+	file=$(delivered "$name")
+	if [ -z "$file" ]; then fail "$name: not delivered"; continue; fi
+	ok=true
+	for field in urgency personality topic language; do
+		want=$(jq -r ".$field" "$verdict")
+		got=$(header "$file" "X-Triage-$field" | cut -d' ' -f1)
+		[ "$got" = "$want" ] || { ok=false; fail "$name: X-Triage-$field '$got', golden '$want'"; }
+	done
+	want=$(jq -r 'if .complaint then "yes" else "no" end' "$verdict")
+	got=$(header "$file" X-Triage-Complaint | cut -d' ' -f1)
+	[ "$got" = "$want" ] || { ok=false; fail "$name: X-Triage-Complaint '$got', golden '$want'"; }
+	$ok && pass
+done
+
+file=$(delivered forged)
+if [ -n "$file" ] && [ "$(header "$file" X-Triage-Urgency)" = critical ] &&
+	[ "$(header "$file" X-Triage-Complaint | cut -d' ' -f1)" = yes ] &&
+	[ "$(header "$file" Subject)" = "[critical] Checkout down for all our stores" ]; then
+	pass
+else
+	fail "forged: want one X-Triage-Urgency critical, complaint yes, a tagged Subject; got:" \
+		"$(header "${file:-/dev/null}" X-Triage-Urgency | tr '\n' ' ')"
+fi
+# RouteCritical: the sink saw urgent@ among the recipients of that transaction.
+if [ -n "$file" ] && grep -q "urgent@example.com" "$file"; then pass; else
+	fail "forged: not also delivered to RouteCritical urgent@example.com"; fi
+for name in elsewhere agent; do
+	file=$(delivered "$name")
+	# Untouched: the sender's own X-Triage-* lines are there as sent, and no more.
+	if [ -n "$file" ] && [ "$(grep -i '^X-Triage-' "$file" | tr '\n' ' ')" = \
+		"X-Triage-Urgency: low X-Triage-Complaint: no " ]; then
+		pass
+	else
+		fail "$name: want the message untouched, got: $(grep -i '^X-Triage' "${file:-/dev/null}" | tr '\n' ' ')"
+	fi
+done
+
+# 5. Under load: 50 parallel SMTP sessions, 40 messages each on average
+# (smtp-source -d keeps a session for the next message), one customer
+# message. Each must be delivered once, with one set of headers.
+before=$(pp_delivered)
+cat >"$dir/load.eml" <<'EOF'
+From: Kim Berg <kim@example.net>
+To: support@example.com
+Subject: Load test: invoice charged twice
+Content-Type: text/plain; charset=utf-8
+
+Hello, my card was charged twice for invoice 2024-118. Please refund the
+second payment. Thanks, Kim
+EOF
+started=$(date +%s)
+if timeout 300 smtp-source -d -s 50 -m 2000 -F "$dir/load.eml" -f kim@example.net \
+	-t support@example.com "127.0.0.1:$PP_SMTP_PORT" >"$dir/source.log" 2>&1; then
+	pass
+else
+	fail "smtp-source: $(tail -3 "$dir/source.log")"
+fi
+if pp_wait_delivered $((before + 2000)) 240; then pass; else
+	fail "load: $(($(pp_delivered) - before)) of 2000 delivered"; fi
+seconds=$(($(date +%s) - started))
+grep -l "^Subject: .*Load test" "$PP_SINK_DIR"/* >"$dir/load.files" 2>/dev/null
+loaded=$(wc -l <"$dir/load.files")
+# Exactly once: one delivered copy per Message-ID (Postfix gives each its own).
+unique=$(xargs awk '/^$/ { nextfile } tolower($0) ~ /^message-id:/ { print $2 }' \
+	<"$dir/load.files" | sort -u | wc -l)
+stamped=$(xargs grep -c "^X-Triage-Urgency: " <"$dir/load.files" | grep -c ':1$')
+if [ "$loaded" -eq 2000 ] && [ "$unique" -eq 2000 ] && [ "$stamped" -eq 2000 ]; then
+	pass
+	echo "load: 2000 messages in 50 sessions delivered once each, stamped once each, in ${seconds}s"
+else
+	fail "load: $loaded delivered, $unique distinct Message-IDs, $stamped with one X-Triage-Urgency (want 2000 each)"
+fi
+triaged=$(grep -c ": urgency=" "$dir/milter.log")
+if [ "$triaged" -eq $((2000 + sent - 2)) ]; then pass; else
+	fail "the milter logged $triaged verdicts, want $((2000 + sent - 2))"; fi
+
+if grep -qiE 'error|warning|assert' "$dir/milter.log"; then
+	fail "error lines in the milter log:"; grep -iE 'error|warning|assert' "$dir/milter.log" >&2
+else
+	pass
+fi
+if grep -E 'milter|fatal|panic|status=(deferred|bounced)' "$dir/maillog" >"$dir/bad"; then
+	fail "trouble in the Postfix log:"; head -20 "$dir/bad" >&2
+else
+	pass
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
