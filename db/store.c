@@ -13,9 +13,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
-struct store {
-	sqlite3 *db;
-};
+#include "store_int.h"
 
 /*
  * Schema history. Never edit a published entry: add a new one. Entry i
@@ -59,6 +57,47 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX events_ticket ON events(ticket_id, at);"
 	"CREATE INDEX events_message_id ON events(message_id);",
+
+	/*
+	 * 2: the customer's text (only with StoreText yes), the last contact,
+	 * open tickets by due time, and the views supervisors query with
+	 * sqlite3. Times are Unix seconds; the views show them in UTC.
+	 */
+	"ALTER TABLE tickets ADD COLUMN customer_text TEXT;"
+	"ALTER TABLE tickets ADD COLUMN last_contact_at INTEGER;"
+	"UPDATE tickets SET last_contact_at = received_at;"
+	"CREATE INDEX tickets_open ON tickets(resolved_at, due_at);"
+	/* Ticket numbers are never reused, even after a purge empties the table. */
+	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"INSERT INTO counters VALUES ('ticket', (SELECT IFNULL(MAX(id), 0) FROM tickets));"
+	"CREATE VIEW v_tickets AS SELECT"
+	"  ref, urgency, personality, topic, language,"
+	"  CASE complaint WHEN 0 THEN 'no' ELSE 'yes' END AS complaint, score,"
+	"  customer_address, customer_name, subject,"
+	"  datetime(received_at, 'unixepoch') AS received_utc,"
+	"  datetime(due_at, 'unixepoch') AS due_utc,"
+	"  ack_state,"
+	"  datetime(first_response_at, 'unixepoch') AS first_response_utc, first_response_by,"
+	"  datetime(resolved_at, 'unixepoch') AS resolved_utc,"
+	"  contact_count,"
+	"  datetime(last_contact_at, 'unixepoch') AS last_contact_utc,"
+	"  message_id, queue_id"
+	"  FROM tickets;"
+	"CREATE VIEW v_open AS SELECT v.* FROM v_tickets v JOIN tickets t ON t.ref = v.ref"
+	"  WHERE t.resolved_at IS NULL;"
+	/* Overdue: the SLA is for the first answer; no answer and past due. */
+	"CREATE VIEW v_overdue AS SELECT v.*,"
+	"  (CAST(strftime('%s', 'now') AS INTEGER) - t.due_at) / 60 AS minutes_overdue"
+	"  FROM v_tickets v JOIN tickets t ON t.ref = v.ref"
+	"  WHERE t.resolved_at IS NULL AND t.first_response_at IS NULL"
+	"  AND t.due_at < CAST(strftime('%s', 'now') AS INTEGER);"
+	"CREATE VIEW v_response_times AS SELECT"
+	"  ref, urgency, personality, topic, language,"
+	"  datetime(received_at, 'unixepoch') AS received_utc,"
+	"  datetime(first_response_at, 'unixepoch') AS first_response_utc, first_response_by,"
+	"  first_response_at - received_at AS response_seconds,"
+	"  CASE WHEN first_response_at <= due_at THEN 1 ELSE 0 END AS within_sla"
+	"  FROM tickets WHERE first_response_at IS NOT NULL;",
 };
 
 int
@@ -223,6 +262,59 @@ store_close(struct store *store)
 {
 	if (store == NULL)
 		return;
+	for (size_t i = 0; i < STORE_STMT_MAX; i++)
+		sqlite3_finalize(store->stmts[i]);
 	sqlite3_close(store->db);
 	free(store);
+}
+
+sqlite3_stmt *
+store_stmt(struct store *store, unsigned slot, const char *sql)
+{
+	sqlite3_stmt *stmt = store->stmts[slot];
+
+	if (stmt == NULL) {
+		if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+		    NULL) != SQLITE_OK)
+			return NULL;
+		store->stmts[slot] = stmt;
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return stmt;
+}
+
+/*
+ * Writers take the lock at BEGIN (IMMEDIATE), not at their first write:
+ * a deferred transaction that reads and then writes can fail with
+ * SQLITE_BUSY that no busy timeout cures, when another writer got in
+ * between.
+ */
+int
+store_begin(struct store *store)
+{
+	return sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int
+store_commit(struct store *store)
+{
+	if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	/* COMMIT can fail busy and leave the transaction open: end it. */
+	store_rollback(store);
+	return -1;
+}
+
+void
+store_rollback(struct store *store)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		(void)sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+const char *
+store_errmsg(struct store *store)
+{
+	return sqlite3_errmsg(store->db);
 }

@@ -47,4 +47,17 @@ int store_schema_version(struct store *store);
 /* Closes the store; NULL is accepted. */
 void store_close(struct store *store);
 
+/*
+ * A write transaction: store_begin takes the write lock at once (waiting up
+ * to the busy timeout), so what is read inside it stays true until commit.
+ * Each returns 0, or -1 with store_errmsg() saying why; a failed commit
+ * rolls back. store_rollback does nothing outside a transaction.
+ */
+int store_begin(struct store *store);
+int store_commit(struct store *store);
+void store_rollback(struct store *store);
+
+/* The last error of this store, in SQLite's words. */
+const char *store_errmsg(struct store *store);
+
 #endif
