@@ -10,5 +10,7 @@
 int cmd_read(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 
 #endif

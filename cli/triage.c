@@ -19,6 +19,8 @@ static const struct subcommand {
 	{ "read", cmd_read, "print what the reader understood of a message, as JSON" },
 	{ "classify", cmd_classify, "print the verdict for messages: urgency, personality, topic" },
 	{ "learn", cmd_learn, "train the learned model from a labelled CSV file" },
+	{ "resolve", cmd_resolve, "mark tickets resolved" },
+	{ "purge", cmd_purge, "delete tickets (and their events) older than some days" },
 };
 
 static void
