@@ -59,21 +59,33 @@ void model_train_options_default(struct model_train_options *opts);
 
 /*
  * Appends the features of a UTF-8 text to out (a GPtrArray of newly allocated
- * char *, free function g_free): case-folded words and adjacent word pairs,
- * with URLs, @mentions and e-mail addresses replaced by placeholder tokens and
- * digit runs normalised. The same function serves training and prediction.
- * Features may repeat; callers count each once.
+ * char *, free function g_free): case-folded words, their stems and adjacent
+ * word pairs, with URLs, @mentions and e-mail addresses replaced by
+ * placeholder tokens and digit runs normalised, then style features. The
+ * same function serves training and prediction. Features may repeat;
+ * callers count each once.
  *
  * Tokens (before pairing): words of letters, digits and marks, with inner
  * apostrophes ("don't") and NFKC-normalised and case-folded ("ÄRENDE" and
- * "ärende" are one token); "<url>", "<email>", "<user>" for @mentions; "<num>"
- * for numbers ("10:30", "3.5"), and in words mixing letters and digits each
- * digit run becomes "0" ("ps4" -> "ps0"); a hashtag gives its word; runs of
- * "!" and "?" give "!", "!!", "?", "??" or "?!"; emoji, other symbols and
- * currency signs give themselves; emoticons give ":(", ":)" or "<3"; a word
- * over 48 bytes gives "<long>". A pair is two adjacent
- * tokens joined by one space, and "<s> " followed by the first token; tokens
- * never contain whitespace.
+ * "ärende" are one token); "<url>", "<email>", "<user>" for @mentions, but
+ * "<support>" for one that names help, support, care or service
+ * ("@acme_help"); "<num>" for numbers ("10:30", "3.5"), and in words mixing
+ * letters and digits each digit run becomes "0" ("ps4" -> "ps0"); a hashtag
+ * gives its word; runs of "!" and "?" give "!", "!!", "?", "??" or "?!";
+ * "..." or "…" gives "..."; emoji, other symbols and currency signs give
+ * themselves; a run of U+FFFD (what a lossy conversion leaves of an emoji)
+ * gives "<?>"; emoticons give ":(", ":)" or "<3"; a word over 48 bytes gives
+ * "<long>". A pair is two adjacent tokens joined by one space, and "<s> "
+ * followed by the first token; tokens never contain whitespace. A word of
+ * six or more characters also gives its first four and "~" ("disa~").
+ *
+ * Style features, once per text with at least one token: "<len<=N>" or
+ * "<len>N>" for N in 3, 5, 8, 12, 17, 23, 30, 40 words; "<q>" or "<noq>" (a
+ * question mark or none); "<bang>", "<digits>", "<emoji>", "<users>" (two
+ * or more @mentions) and "<caps>" (most letters capitals) when so; and
+ * "<w:fact>", "<w:feel>", "<w:bond>", "<w:proc>", "<w:push>" for a word of
+ * the English word classes in model.c (facts, feelings, warmth, procedure,
+ * impatience).
  *
  * Only the first MODEL_TEXT_MAX bytes are read. Invalid UTF-8 is repaired
  * first, so any bytes are accepted. text NULL gives no features.

@@ -98,9 +98,12 @@ static const struct feature_case feature_cases[] = {
 	  "\xe2\x84\xab" "ngest a\xcc\x88r",
 	  { "ångest", "är" }, { NULL } },
 	{ "German sharp s folds", "STRASSE Straße", { "strasse", "strasse strasse" }, { "straße" } },
-	{ "placeholders", "@FC_Help see https://t.co/AbC or mail anna.s@example.se now",
-	  { "<user>", "<url>", "<email>", "<user> see", "see <url>", "mail <email>", "<s> <user>" },
+	{ "placeholders", "@FC_Help see https://t.co/AbC or mail anna.s@example.se now @anna",
+	  { "<support>", "<url>", "<email>", "<support> see", "see <url>", "mail <email>",
+	    "<s> <support>", "now <user>" },
 	  { "fc_help", "help", "anna", "example", "t", "co" } },
+	{ "support handles", "@AcmeCares @acme_service @helpdesk @bob",
+	  { "<s> <support>", "<support> <support>", "<support> <user>" }, { "<user> <support>" } },
 	{ "www and a URL glued to a word", "link:www.example.com (http://x.org)",
 	  { "link", "<url>", "link <url>" }, { "www", "example", "x" } },
 	{ "numbers", "3 power outages in 3.5 months, 10:30 on 8/4, 1,000 EUR",
@@ -122,8 +125,24 @@ static const struct feature_case feature_cases[] = {
 	    "\xf0\x9f\x91\xa8 \xf0\x9f\x92\xbb" },
 	  { "\xef\xb8\x8f", "\xf0\x9f\x8f\xbd", "\xe2\x80\x8d" } },
 	{ "currency", "charged \xc2\xa3" "20 twice", { "\xc2\xa3", "\xc2\xa3 <num>" }, { NULL } },
-	{ "other punctuation separates", "slow...very/slow (really)", { "slow", "very", "really", "slow very" },
-	  { "slow...very", "(really)" } },
+	{ "other punctuation separates", "slow;very/slow (really)", { "slow", "very", "really", "slow very" },
+	  { "slow;very", "(really)" } },
+	{ "ellipses", "well... ok\xe2\x80\xa6 fine..", { "well ...", "... ok", "ok ...", "fine" },
+	  { "\xe2\x80\xa6", "." } },
+	{ "U+FFFD runs are one token", "love it \xef\xbf\xbd\xef\xbf\xbd ok",
+	  { "it <?>", "<?> ok", "<emoji>" }, { "\xef\xbf\xbd" } },
+	{ "stems", "Disappointed, disappointing! mail", { "disa~", "disappointed", "!" },
+	  { "mail~", "mai~" } },
+	{ "style of a short bare statement", "@acme_help fix it now",
+	  { "<len<=3>", "<len<=40>", "<noq>", "<w:push>" },
+	  { "<len>3>", "<q>", "<digits>", "<users>", "<bang>", "<caps>", "<emoji>" } },
+	{ "style of a longer question", "@Acme @bob Where do I return order 12345, the PS4 I bought? "
+	  "THANKS a LOT \xf0\x9f\x98\x8a",
+	  { "<len>12>", "<len<=17>", "<q>", "<digits>", "<users>", "<emoji>", "<w:proc>",
+	    "<w:bond>" },
+	  { "<len<=12>", "<noq>", "<caps>", "<w:feel>" } },
+	{ "capitals", "WHY IS THIS STILL BROKEN!!", { "<caps>", "<bang>", "<w:fact>", "<w:push>" },
+	  { "<q>" } },
 	{ "a very long word is one token", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa x",
 	  { "<long>", "<long> x" }, { NULL } },
 	{ "whitespace of every kind", "a\tb\r\nc\xc2\xa0" "d\xe3\x80\x80" "e",
@@ -151,7 +170,9 @@ END_TEST
 START_TEST(test_features_order_and_count)
 {
 	GPtrArray *f = features_of("Refund me NOW");
-	const char *want[] = { "<s> refund", "refund", "me", "refund me", "now", "me now" };
+	const char *want[] = { "<s> refund", "refund", "refu~", "me", "refund me", "now", "me now",
+	    "<len<=3>", "<len<=5>", "<len<=8>", "<len<=12>", "<len<=17>", "<len<=23>", "<len<=30>",
+	    "<len<=40>", "<noq>", "<w:push>" };
 	char *all = joined(f);
 
 	ck_assert_msg(f->len == G_N_ELEMENTS(want), "got %s", all);
@@ -199,8 +220,8 @@ START_TEST(test_features_bounded)
 		text[i] = i % 4 == 3 ? ' ' : 'a' + (char)(i / 4 % 26);
 	text[len] = '\0';
 	f = features_of(text);
-	/* One unigram and one pair per 4 bytes, plus "<s> ...". */
-	ck_assert_uint_le(f->len, MODEL_TEXT_MAX / 4 * 2 + 1);
+	/* One unigram and one pair per 4 bytes, plus "<s> ..." and 9 of style. */
+	ck_assert_uint_le(f->len, MODEL_TEXT_MAX / 4 * 2 + 1 + 9);
 	ck_assert_uint_ge(f->len, MODEL_TEXT_MAX / 4 * 2 - 2);
 	g_ptr_array_free(f, TRUE);
 
@@ -216,8 +237,9 @@ START_TEST(test_features_bounded)
 	for (size_t i = 0; i + 8 <= len; i += 8)
 		memcpy(text + i, i % 400 ? "a\xcc\x88rr   " : "A\xcc\x88RR\n\t ", 8);
 	f = features_of(text);
-	ck_assert_uint_eq(f->len, MODEL_TEXT_MAX / 8 * 2);
-	for (guint i = 0; i < f->len; i++)
+	/* and the 9 style features of any text of many words without '?' */
+	ck_assert_uint_eq(f->len, MODEL_TEXT_MAX / 8 * 2 + 9);
+	for (guint i = 0; i < f->len - 9; i++)
 		ck_assert_str_eq(f->pdata[i], i == 0 ? "<s> \xc3\xa4rr" :
 		    i == 1 || i % 2 == 0 ? "\xc3\xa4rr" : "\xc3\xa4rr \xc3\xa4rr");
 	g_ptr_array_free(f, TRUE);
@@ -226,13 +248,13 @@ START_TEST(test_features_bounded)
 		memcpy(text + i, "\xcc\x81", 2);
 	text[len - 1] = '\0';
 	f = features_of(text);
-	ck_assert_uint_eq(f->len, 2);
+	ck_assert_uint_eq(f->len, 2 + 9);
 	g_ptr_array_free(f, TRUE);
 
 	/* One word of 1 MiB is one token. */
 	memset(text, 'z', len);
 	f = features_of(text);
-	ck_assert_uint_eq(f->len, 2);
+	ck_assert_uint_eq(f->len, 2 + 9);
 	ck_assert_str_eq(f->pdata[1], "<long>");
 	g_ptr_array_free(f, TRUE);
 	g_free(text);
@@ -423,8 +445,9 @@ START_TEST(test_retrain_replaces)
 	ck_assert_int_eq(model_train(model, "complaint", abc, 3, texts, labels, 3, NULL, NULL), 0);
 	ck_assert_ptr_nonnull(model_classes(model, "complaint", &n));
 	ck_assert_uint_eq(n, 3);
-	/* min_count 2 by default: no feature is seen twice. */
-	ck_assert_uint_eq(model_features_count(model, "complaint"), 0);
+	/* min_count 2 by default: no word is seen twice, only the 9 style
+	 * features that every two-word text without '?' has. */
+	ck_assert_uint_eq(model_features_count(model, "complaint"), 9);
 	ck_assert_int_eq(model_predict(model, "complaint", "alpha", (double[3]){ 0 }, 3), 3);
 	model_free(model);
 }
