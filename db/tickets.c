@@ -206,18 +206,21 @@ int
 tickets_customer_followup(struct store *store, struct ticket *t, int64_t at,
     const char *message_id, const char *urgency, int64_t due_at)
 {
+	/* The customer writing again on a resolved ticket reopens it. */
 	sqlite3_stmt *stmt = store_stmt(store, S_FOLLOWUP,
-	    "UPDATE tickets SET contact_count = contact_count + 1, last_contact_at = ?2 "
-	    "WHERE id = ?1");
+	    "UPDATE tickets SET contact_count = contact_count + 1, last_contact_at = ?2, "
+	    "resolved_at = NULL WHERE id = ?1");
 
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, t->id);
 	sqlite3_bind_int64(stmt, 2, at);
 	if (run(stmt) != 0 ||
-	    tickets_add_event(store, t->id, at, EVENT_CUSTOMER_FOLLOWUP, NULL, message_id, NULL) != 0)
+	    tickets_add_event(store, t->id, at, EVENT_CUSTOMER_FOLLOWUP, NULL, message_id,
+	    t->resolved_at != 0 ? "reopened" : NULL) != 0)
 		return -1;
 	t->contact_count++;
+	t->resolved_at = 0;
 
 	if (urgency_level(urgency) > urgency_level(t->urgency)) {
 		char detail[64];

@@ -79,7 +79,8 @@ int tickets_add_event(struct store *store, int64_t ticket_id, int64_t at, const 
 
 /*
  * The customer wrote again: counts the contact, records the follow-up
- * event, and when urgency (may be NULL) is higher than the ticket's,
+ * event (detail "reopened" when the ticket was resolved: it is open
+ * again), and when urgency (may be NULL) is higher than the ticket's,
  * raises it with an "urgency_raised" event and sets due_at (if not 0) to
  * the earlier of the old and the new. Updates t.
  */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "sla.h"
 
 
 /* Longest line accepted, newline not counted. */
@@ -32,6 +33,10 @@ enum param_type {
 	P_ADDRESS,	/* one local@domain, stored lower case */
 	P_ADDRLIST,	/* local@domain list, comma or space separated; min..max items */
 	P_ENUM,		/* one of choices, stored as its index (an enum) */
+	P_DURATION,	/* an SLA target: 30m, 4h, 1h30m, 1bd, 2d (sla.h), as a string */
+	P_HOURS,	/* business hours: "mon-fri 08:00-17:00" (sla.h), as a string */
+	P_ZONE,		/* a time zone GLib knows: Europe/Stockholm, UTC, +01:00 */
+	P_PREFIX,	/* a ticket reference prefix: 1-11 printable ASCII, no blank */
 };
 
 static const char *const type_names[] = {
@@ -46,6 +51,10 @@ static const char *const type_names[] = {
 	[P_ADDRESS] = "address",
 	[P_ADDRLIST] = "address-list",
 	[P_ENUM] = "enum",
+	[P_DURATION] = "duration",
+	[P_HOURS] = "business-hours",
+	[P_ZONE] = "time-zone",
+	[P_PREFIX] = "prefix",
 };
 
 /* The word "none" unsets the setting: stored as NULL, or as empty. */
@@ -71,6 +80,8 @@ static const char *const facilities[] = {
 
 /* Indexed by enum on_error. */
 static const char *const on_error_names[] = { "accept", "tempfail", NULL };
+
+static const char *const sync_names[] = { "off", "normal", "full", NULL };
 
 /* P_ENUM fields are written as enum on_error, the only enum so far. */
 G_STATIC_ASSERT(ON_ERROR_ACCEPT == 0 && ON_ERROR_TEMPFAIL == 1);
@@ -119,6 +130,30 @@ static const struct param params[] = {
 	{ "OnInternalError", P_ENUM, "accept", NULL, 0, 0, OFF(on_internal_error), 0,
 	  on_error_names,
 	  "What an internal error does to the message: accept or tempfail" },
+	{ "DatabaseSync", P_KEYWORD, "normal", NULL, 0, 0, OFF(database_sync), 0, sync_names,
+	  "SQLite's synchronous level: normal survives a crash of the filter (WAL), full also "
+	  "a power cut, off neither" },
+	{ "TicketPrefix", P_PREFIX, "T-", NULL, 0, 0, OFF(ticket_prefix), 0, NULL,
+	  "Ticket references are this and six digits: T-000123" },
+	{ "StoreText", P_BOOL, "no", NULL, 0, 0, OFF(store_text), 0, NULL,
+	  "Keep the customer's text in the database (privacy: off by default)" },
+	{ "ResolveMarker", P_STRING, "#resolved", NULL, 0, 0, OFF(resolve_marker), NONE_NULL, NULL,
+	  "A line an agent writes alone in a reply to resolve the ticket; removed before "
+	  "delivery" },
+	{ "SLACritical", P_DURATION, "1h", NULL, 0, 0, OFF(sla[0]), 0, NULL,
+	  "First answer due this long after a critical message (m, h, bd, d)" },
+	{ "SLAHigh", P_DURATION, "4h", NULL, 0, 0, OFF(sla[1]), 0, NULL,
+	  "First answer due this long after a high-urgency message" },
+	{ "SLANormal", P_DURATION, "1bd", NULL, 0, 0, OFF(sla[2]), 0, NULL,
+	  "First answer due this long after a normal message" },
+	{ "SLALow", P_DURATION, "3bd", NULL, 0, 0, OFF(sla[3]), 0, NULL,
+	  "First answer due this long after a low-urgency message" },
+	{ "BusinessHours", P_HOURS, "none", NULL, 0, 0, OFF(business_hours), NONE_NULL, NULL,
+	  "Open hours SLA targets count in, e.g. \"mon-fri 08:00-17:00\"; none: always open" },
+	{ "TimeZone", P_ZONE, "UTC", NULL, 0, 0, OFF(time_zone), 0, NULL,
+	  "The zone of BusinessHours, HolidaysFile and local times in acknowledgements" },
+	{ "HolidaysFile", P_PATH, "none", NULL, 0, 0, OFF(holidays_file), NONE_NULL, NULL,
+	  "YYYY-MM-DD lines: days closed all day" },
 };
 
 #define FIELD(config, p, type) ((type *)(void *)((char *)(config) + (p)->offset))
@@ -337,6 +372,60 @@ set_string(char **field, char *s)
 }
 
 /*
+ * Checks the values kept as text but with a grammar of their own, so that
+ * a bad one is an error at its line, not when the rules are built.
+ */
+static bool
+checked_ok(const struct param *p, const char *value, GError **error)
+{
+	struct sla_duration duration;
+	struct sla_calendar *calendar;
+	GTimeZone *zone;
+	GError *inner = NULL;
+
+	switch (p->type) {
+	case P_DURATION:
+		if (sla_duration_parse(value, &duration, &inner))
+			return true;
+		break;
+	case P_HOURS:
+		if ((calendar = sla_calendar_new(value, NULL, NULL, &inner)) != NULL) {
+			sla_calendar_free(calendar);
+			return true;
+		}
+		break;
+	case P_ZONE:
+		if ((zone = g_time_zone_new_identifier(value)) != NULL) {
+			g_time_zone_unref(zone);
+			return true;
+		}
+		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+		    "%s: unknown time zone \"%s\" (want e.g. Europe/Stockholm, UTC, +01:00)",
+		    p->name, value);
+		return false;
+	case P_PREFIX:
+		if (strlen(value) <= 11 && !g_ascii_isdigit(value[strlen(value) - 1])) {
+			bool printable = true;
+
+			for (const char *c = value; *c != '\0'; c++)
+				printable &= *c > ' ' && *c < 0x7f;
+			if (printable)
+				return true;
+		}
+		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+		    "%s: bad prefix \"%s\" (1-11 printable ASCII characters, no blank, "
+		    "not ending in a digit)", p->name, value);
+		return false;
+	default:
+		g_assert_not_reached();
+	}
+	g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: %s", p->name,
+	    inner->message);
+	g_error_free(inner);
+	return false;
+}
+
+/*
  * Sets p in config from value (trimmed, non-empty). Returns true, or false
  * with *error set ("Key: what is wrong") and config unchanged.
  */
@@ -427,6 +516,14 @@ param_set(struct config *config, const struct param *p, const char *value, GErro
 			return false;
 		g_strfreev(*FIELD(config, p, char **));
 		*FIELD(config, p, char **) = list;
+		return true;
+	case P_DURATION:
+	case P_HOURS:
+	case P_ZONE:
+	case P_PREFIX:
+		if (!checked_ok(p, value, error))
+			return false;
+		set_string(FIELD(config, p, char *), g_strdup(value));
 		return true;
 	}
 	g_assert_not_reached();
@@ -593,6 +690,10 @@ config_unref(struct config *config)
 		case P_PATH:
 		case P_SOCKET:
 		case P_ADDRESS:
+		case P_DURATION:
+		case P_HOURS:
+		case P_ZONE:
+		case P_PREFIX:
 			g_free(*FIELD(config, p, char *));
 			break;
 		case P_ADDRLIST:
@@ -623,6 +724,10 @@ param_print_value(const struct config *config, const struct param *p, FILE *out)
 	case P_PATH:
 	case P_SOCKET:
 	case P_ADDRESS:
+	case P_DURATION:
+	case P_HOURS:
+	case P_ZONE:
+	case P_PREFIX:
 		s = *CFIELD(config, p, char *);
 		fputs(s == NULL || *s == '\0' ? "none" : s, out);
 		break;

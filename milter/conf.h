@@ -47,6 +47,15 @@ struct config {
 	size_t max_scan_bytes;		/* MaxScanBytes: body bytes read before SMFIS_SKIP */
 	unsigned classify_budget_ms;	/* ClassifyBudget: over it, OnInternalError applies */
 	enum on_error on_internal_error;/* OnInternalError accept|tempfail */
+
+	char *database_sync;		/* DatabaseSync: off, normal, full */
+	char *ticket_prefix;		/* TicketPrefix */
+	bool store_text;		/* StoreText */
+	char *resolve_marker;		/* ResolveMarker, or NULL */
+	char *sla[4];			/* SLACritical, SLAHigh, SLANormal, SLALow (sla.h targets) */
+	char *business_hours;		/* BusinessHours, or NULL for always open */
+	char *time_zone;		/* TimeZone */
+	char *holidays_file;		/* HolidaysFile, or NULL */
 };
 
 /*

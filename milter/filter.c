@@ -19,12 +19,26 @@
 #include "classify.h"
 #include "log.h"
 #include "snapshot.h"
+#include "storepool.h"
+#include "ticketing.h"
 
 #define TRIAGE_HEADER_PREFIX "X-Triage-"
 #define RULES_HEADER_WIDTH 72	/* fold X-Triage-Rules like X-Spam-Status */
 
+/* Set before smfi_main() and never changed after: no lock needed to read it. */
+static struct store_pool *store_pool;
+
+void
+filter_set_store_pool(struct store_pool *pool)
+{
+	store_pool = pool;
+}
+
 struct message {
 	char *queue_id;		/* the MTA's, for log lines; "NOQUEUE" until known */
+	char *sender;		/* envelope sender without <>, "" for the null sender */
+	char *auth;		/* {auth_authen}, or NULL */
+	size_t header_bytes;	/* of raw, up to and including the blank line */
 	bool triage;		/* a recipient is a support address */
 	bool agent;		/* from a support agent: not a customer's message */
 	bool truncated;		/* more than MaxScanBytes arrived */
@@ -47,6 +61,8 @@ message_free(struct message *msg)
 	if (msg == NULL)
 		return;
 	g_free(msg->queue_id);
+	g_free(msg->sender);
+	g_free(msg->auth);
 	g_free(msg->subject);
 	g_byte_array_unref(msg->raw);
 	g_hash_table_unref(msg->header_counts);
@@ -120,7 +136,6 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	struct connection *conn = connection_of(ctx);
 	const char *auth = smfi_getsymval(ctx, "{auth_authen}");
 
-	(void)argv;
 	if (conn == NULL)
 		return SMFIS_CONTINUE;
 	message_done(conn);
@@ -130,6 +145,16 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	conn->msg->forged = g_ptr_array_new_with_free_func(g_free);
 	/* An authenticated sender is one of ours: the outbound path. */
 	conn->msg->agent = auth != NULL && *auth != '\0';
+	conn->msg->auth = conn->msg->agent ? g_strdup(auth) : NULL;
+	conn->msg->sender = g_strdup(argv[0] != NULL ? argv[0] : "");
+	g_strstrip(conn->msg->sender);
+	if (conn->msg->sender[0] == '<') {
+		size_t len = strlen(conn->msg->sender);
+
+		memmove(conn->msg->sender, conn->msg->sender + 1, len);
+		if (len > 1 && conn->msg->sender[len - 2] == '>')
+			conn->msg->sender[len - 2] = '\0';
+	}
 	return go_on(conn, SMFIP_NR_MAIL);
 }
 
@@ -190,10 +215,6 @@ on_header(SMFICTX *ctx, char *name, char *value)
 
 	if (msg == NULL)
 		return SMFIS_CONTINUE;
-	/* Not for a support address: leave the message alone from here on. */
-	if (!msg->triage)
-		return SMFIS_ACCEPT;
-
 	lower = g_ascii_strdown(name, -1);
 	count = GPOINTER_TO_UINT(g_hash_table_lookup(msg->header_counts, lower)) + 1;
 	g_hash_table_replace(msg->header_counts, lower, GUINT_TO_POINTER(count));
@@ -220,9 +241,21 @@ on_eoh(SMFICTX *ctx)
 {
 	struct connection *conn = connection_of(ctx);
 
-	if (conn != NULL && conn->msg != NULL)
+	if (conn != NULL && conn->msg != NULL) {
+		/*
+		 * Neither to a support address nor from an agent (whose answers
+		 * go to customers, and are timed): leave it alone from here on.
+		 * The From header decides the latter, so this is the earliest
+		 * step that knows.
+		 */
+		if (!conn->msg->triage && !conn->msg->agent) {
+			message_done(conn);
+			return SMFIS_ACCEPT;
+		}
 		append(conn->msg, "\r\n", 2);
-	return go_on(conn, SMFIP_NR_EOH);
+		conn->msg->header_bytes = conn->msg->raw->len;
+	}
+	return SMFIS_CONTINUE;
 }
 
 static sfsistat
@@ -345,6 +378,118 @@ route(SMFICTX *ctx, const struct config *config, const struct verdict *v, const 
 	g_free(bracketed);
 }
 
+/*
+ * An internal error: one log line, then the message goes on untouched or
+ * is tempfailed, as OnInternalError says. Triage must never be why mail is
+ * lost; accept (the default) also means it is never why mail is late.
+ */
+static sfsistat
+internal_error(SMFICTX *ctx, const struct config *config, const char *id, const char *what)
+{
+	if (config->on_internal_error == ON_ERROR_TEMPFAIL) {
+		log_msg(LOG_ERR, "%s: %s; message tempfailed (OnInternalError tempfail)", id, what);
+		(void)smfi_setreply(ctx, "451", "4.3.0",
+		    "Support triage is unavailable for a moment, please try again later");
+		return SMFIS_TEMPFAIL;
+	}
+	log_msg(LOG_ERR, "%s: %s; message accepted (OnInternalError accept)", id, what);
+	return SMFIS_CONTINUE;
+}
+
+/* "T-000123 (new)" and the like, for the log line. */
+static char *
+ticket_words(const struct ticketing_outcome *t)
+{
+	switch (t->kind) {
+	case TICKETING_NEW:
+		return g_strdup_printf("ticket=%s new", t->ticket.ref);
+	case TICKETING_FOLLOWUP:
+		return g_strdup_printf("ticket=%s followup contacts=%d%s", t->ticket.ref,
+		    t->ticket.contact_count, t->urgency_raised ? " raised" : "");
+	case TICKETING_REPLY:
+		return g_strdup_printf("ticket=%s reply%s", t->ticket.ref, t->resolved ? " resolved" : "");
+	case TICKETING_NONE:
+		break;
+	}
+	return g_strdup("ticket=none");
+}
+
+/*
+ * Removes the lines that are the resolve marker from the body, as the
+ * agent wrote them: in a text/plain part they stand in the raw body as
+ * they were typed. Returns false (body untouched) when the body was not
+ * read whole or no raw line is the marker (a base64 or HTML-only body).
+ */
+static bool
+remove_marker(SMFICTX *ctx, const struct message *msg, const char *marker)
+{
+	const char *body = (const char *)msg->raw->data + msg->header_bytes;
+	const char *end = (const char *)msg->raw->data + msg->raw->len;
+	GString *kept = g_string_sized_new(msg->raw->len - msg->header_bytes);
+	bool removed = false;
+
+	if (msg->truncated || msg->header_bytes == 0) {
+		g_string_free(kept, TRUE);
+		return false;
+	}
+	for (const char *line = body; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *next = nl != NULL ? nl + 1 : end;
+		char *text = g_strndup(line, (size_t)(next - line));
+
+		if (strcmp(g_strstrip(text), marker) == 0)
+			removed = true;
+		else
+			g_string_append_len(kept, line, next - line);
+		g_free(text);
+		line = next;
+	}
+	if (removed && smfi_replacebody(ctx, (unsigned char *)kept->str, (int)kept->len) !=
+	    MI_SUCCESS)
+		removed = false;
+	g_string_free(kept, TRUE);
+	return removed;
+}
+
+/* An agent's message: the outbound path, timed on its ticket, never classified. */
+static sfsistat
+agent_eom(SMFICTX *ctx, struct connection *conn, struct message *msg, const char *id)
+{
+	const struct config *config = conn->snap->config;
+	struct message_view *view = message_read((const char *)msg->raw->data, msg->raw->len, NULL);
+	const char *agent = view->from != NULL && *view->from->address != '\0' ?
+	    view->from->address : msg->auth != NULL ? msg->auth : msg->sender;
+	bool resolve = ticketing_has_marker(view->text, config->resolve_marker);
+	struct ticketing_outcome outcome = { 0 };
+	sfsistat status = SMFIS_CONTINUE;
+	char err[256] = "";
+	struct store *store = store_pool != NULL ? store_pool_take(store_pool, err, sizeof(err)) : NULL;
+
+	if (store_pool != NULL) {
+		if (store == NULL || ticketing_agent(store, conn->snap, view, agent, resolve,
+		    g_get_real_time() / G_USEC_PER_SEC, &outcome) != 0) {
+			char *what = g_strdup_printf("cannot record the agent's reply: %s",
+			    store != NULL ? store_errmsg(store) : err);
+
+			status = internal_error(ctx, config, id, what);
+			g_free(what);
+		} else {
+			char *words = ticket_words(&outcome);
+
+			log_msg(LOG_INFO, "%s: from agent %s, not triaged, %s", id, agent, words);
+			g_free(words);
+			if (resolve && !remove_marker(ctx, msg, config->resolve_marker))
+				log_msg(LOG_WARNING, "%s: resolve marker left in the message (body not "
+				    "plain text or over MaxScanBytes)", id);
+		}
+		store_pool_give(store_pool, store);
+	} else {
+		log_msg(LOG_INFO, "%s: from agent %s, not triaged", id, agent);
+	}
+	message_view_free(view);
+	return status;
+}
+
 static sfsistat
 on_eom(SMFICTX *ctx)
 {
@@ -353,44 +498,79 @@ on_eom(SMFICTX *ctx)
 	const struct config *config;
 	struct message_view *view;
 	struct classify_input in = { 0 };
+	struct ticketing_outcome outcome = { 0 };
+	struct ticket continued;
+	struct store *store = NULL;
 	struct verdict v;
 	gint64 start, elapsed_ms;
+	sfsistat status = SMFIS_CONTINUE;
+	char err[256] = "", *db_error = NULL, *words;
 	const char *id;
+	int found = 0;
 
-	if (msg == NULL || !msg->triage)
+	if (msg == NULL)
 		return SMFIS_CONTINUE;
 	config = conn->snap->config;
 	id = queue_id(ctx, msg);
 	if (msg->agent) {
-		log_msg(LOG_INFO, "%s: from an agent, not triaged", id);
+		status = agent_eom(ctx, conn, msg, id);
 		message_done(conn);
-		return SMFIS_CONTINUE;
+		return status;
 	}
 
 	start = g_get_monotonic_time();
 	view = message_read((const char *)msg->raw->data, msg->raw->len, NULL);
+	if (store_pool != NULL) {
+		store = store_pool_take(store_pool, err, sizeof(err));
+		/* Read before classifying: a repeat contact is one of the signals. */
+		found = store != NULL ? ticketing_find(store, conn->snap, view, &continued) : -1;
+	}
 	in.view = view;
+	in.known_ticket = found == 1;
 	verdict_init(&v);
 	classify(conn->snap->rules, conn->snap->model, &in, &v);
 	elapsed_ms = (g_get_monotonic_time() - start) / 1000;
 
-	remove_forged_headers(ctx, msg);
-	add_headers(ctx, &v);
-	if (config->tag_subject)
-		tag_subject(ctx, msg, &v);
-	route(ctx, config, &v, id);
+	if (store_pool != NULL) {
+		if (store == NULL || found < 0 ||
+		    ticketing_customer(store, conn->snap, view, &v, found == 1 ? &continued : NULL,
+		    id, msg->sender, g_get_real_time() / G_USEC_PER_SEC, &outcome) != 0)
+			db_error = g_strdup_printf("cannot record the ticket: %s",
+			    store != NULL ? store_errmsg(store) : err);
+		store_pool_give(store_pool, store);
+	}
+	/* A follow-up carries the ticket's urgency, raised or not, for routing. */
+	if (outcome.kind == TICKETING_FOLLOWUP)
+		v.urgency = (enum urgency)MAX(urgency_from_name(outcome.ticket.urgency), 0);
+
+	if (db_error != NULL && config->on_internal_error == ON_ERROR_TEMPFAIL) {
+		status = internal_error(ctx, config, id, db_error);
+	} else {
+		remove_forged_headers(ctx, msg);
+		add_headers(ctx, &v);
+		if (outcome.kind != TICKETING_NONE)
+			smfi_addheader(ctx, "X-Triage-Ticket", outcome.ticket.ref);
+		if (config->tag_subject)
+			tag_subject(ctx, msg, &v);
+		route(ctx, config, &v, id);
+		if (db_error != NULL)
+			(void)internal_error(ctx, config, id, db_error);
+	}
+	words = ticket_words(&outcome);
 	log_msg(LOG_INFO, "%s: urgency=%s complaint=%s personality=%s topic=%s language=%s "
-	    "rules=%u forged=%u%s ms=%" G_GINT64_FORMAT, id, urgency_name(v.urgency),
+	    "rules=%u forged=%u%s %s ms=%" G_GINT64_FORMAT, id, urgency_name(v.urgency),
 	    v.complaint ? "yes" : "no", personality_name(v.personality), topic_name(v.topic),
 	    v.language, v.hits->len, msg->forged->len, msg->truncated ? " truncated" : "",
-	    elapsed_ms);
+	    words, elapsed_ms);
 	if (elapsed_ms > (gint64)config->classify_budget_ms)
 		log_msg(LOG_WARNING, "%s: classification took %" G_GINT64_FORMAT " ms, over the "
 		    "%u ms budget", id, elapsed_ms, config->classify_budget_ms);
+	g_free(words);
+	g_free(db_error);
 	verdict_clear(&v);
 	message_view_free(view);
 	message_done(conn);
-	return SMFIS_CONTINUE;
+	return status;
 }
 
 static sfsistat
@@ -427,13 +607,17 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	struct connection *conn = connection_open(ctx);
 	const struct config *config = conn->snap->config;
 	unsigned long actions = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+	/* End of headers answers: ACCEPT ends the transaction for mail not ours. */
 	unsigned long steps = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP |
-	    SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_EOH;
+	    SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT;
 
 	(void)f2;
 	(void)f3;
 	if (config->route_critical != NULL || config->route_high != NULL)
 		actions |= SMFIF_ADDRCPT;
+	/* The resolve marker comes out of agents' replies. */
+	if (config->resolve_marker != NULL && store_pool != NULL)
+		actions |= SMFIF_CHGBODY;
 	if ((f0 & actions) != actions) {
 		log_msg(LOG_ERR, "the MTA does not offer the actions needed (offered 0x%lx)", f0);
 		return SMFIS_REJECT;
@@ -455,7 +639,7 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 struct smfiDesc filter_description = {
 	.xxfi_name = "triage-milter",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_CHGBODY,
 	.xxfi_connect = on_connect,
 	.xxfi_envfrom = on_envfrom,
 	.xxfi_envrcpt = on_envrcpt,

@@ -25,6 +25,18 @@ snapshot_build(struct config *config, GError **error)
 		snapshot_unref(snap);
 		return NULL;
 	}
+	snap->calendar = sla_calendar_new(config->business_hours, config->time_zone,
+	    config->holidays_file, error);
+	if (snap->calendar == NULL) {
+		snapshot_unref(snap);
+		return NULL;
+	}
+	/* conf.c checked every target; config->sla runs from critical down to low. */
+	for (int u = URGENCY_LOW; u <= URGENCY_CRITICAL; u++)
+		if (!sla_duration_parse(config->sla[URGENCY_CRITICAL - u], &snap->sla[u], error)) {
+			snapshot_unref(snap);
+			return NULL;
+		}
 	return snap;
 }
 
@@ -41,6 +53,7 @@ snapshot_unref(struct snapshot *snap)
 	if (snap == NULL || !g_atomic_int_dec_and_test(&snap->refcount))
 		return;
 	model_free(snap->model);
+	sla_calendar_free(snap->calendar);
 	ruleset_unref(snap->rules);
 	config_unref(snap->config);
 	g_free(snap);

@@ -14,17 +14,21 @@
 #include "conf.h"
 #include "model.h"
 #include "ruleset.h"
+#include "sla.h"
+#include "verdict.h"
 
 struct snapshot {
 	gint refcount;
 	struct config *config;		/* owned */
 	struct ruleset *rules;		/* owned reference */
 	struct model *model;		/* owned, NULL when ModelFile is none */
+	struct sla_calendar *calendar;	/* owned: BusinessHours, TimeZone, HolidaysFile */
+	struct sla_duration sla[URGENCY_CRITICAL + 1];	/* SLA targets by enum urgency */
 };
 
 /*
  * Builds a snapshot from config (taking a reference): loads its rules and
- * model. NULL with *error when either does not load.
+ * model, builds its SLA calendar. NULL with *error when any of them fails.
  */
 struct snapshot *snapshot_build(struct config *config, GError **error);
 

@@ -27,6 +27,11 @@
 #include "log.h"
 #include "reload.h"
 #include "snapshot.h"
+#include "storepool.h"
+
+/* Database connections kept open between messages; more are opened when
+ * more threads write at once, and closed after. */
+#define STORE_POOL_IDLE 16
 
 struct options {
 	const char *config_file;
@@ -228,6 +233,7 @@ main(int argc, char **argv)
 	struct options o = { 0 };
 	struct config *config;
 	struct snapshot *snap;
+	struct store_pool *pool;
 	GError *error = NULL;
 	int status;
 
@@ -308,6 +314,25 @@ main(int argc, char **argv)
 		}
 		g_free(id.user);
 	}
+	/*
+	 * The database is opened (created, migrated) as the user the filter
+	 * runs as, so the files it makes are that user's, and a database it
+	 * cannot use stops the start-up rather than the first message.
+	 */
+	{
+		struct store_options opts;
+		char err[512] = "";
+
+		store_options_default(&opts);
+		opts.sync = strcmp(config->database_sync, "off") == 0 ? STORE_SYNC_OFF :
+		    strcmp(config->database_sync, "full") == 0 ? STORE_SYNC_FULL : STORE_SYNC_NORMAL;
+		pool = store_pool_new(config->database, &opts, STORE_POOL_IDLE, err, sizeof(err));
+		if (pool == NULL) {
+			log_msg(LOG_ERR, "Database: %s", err);
+			return 73;	/* EX_CANTCREAT */
+		}
+		filter_set_store_pool(pool);
+	}
 	if (!reload_start(o.config_file))
 		return 71;
 	log_msg(LOG_INFO, "started: socket %s, %u rules, model %s", config->socket,
@@ -316,6 +341,8 @@ main(int argc, char **argv)
 		print_mta_hint(stderr, config->socket);
 	status = smfi_main();
 	log_msg(LOG_INFO, "stopped");
+	filter_set_store_pool(NULL);
+	store_pool_free(pool);
 	if (config->pid_file != NULL)
 		(void)unlink(config->pid_file);
 	snapshot_unref(snap);

@@ -35,7 +35,11 @@ function send_message(conn, from, rcpt, headers, body)
 		check(reply == SMFIR_CONTINUE, "header " .. h[1] .. ": unexpected reply")
 	end
 	check(mt.eoh(conn) == nil, "eoh failed")
-	check(mt.getreply(conn) == SMFIR_CONTINUE, "eoh: not CONTINUE")
+	local eoh = mt.getreply(conn)
+	if eoh == SMFIR_ACCEPT then
+		return eoh
+	end
+	check(eoh == SMFIR_CONTINUE, "eoh: not CONTINUE")
 	check(mt.bodystring(conn, body) == nil, "body failed")
 	local reply = mt.getreply(conn)
 	check(reply == SMFIR_CONTINUE or reply == SMFIR_SKIP, "body: unexpected reply")

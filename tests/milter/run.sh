@@ -36,10 +36,13 @@ trap cleanup EXIT INT TERM
 
 # A copy of the default rules, so the reload test can change them.
 cp -R "$srcdir/rules/cf" "$dir/cf"
+# The database directory belongs to the user the filter runs as (SQLite
+# writes its -wal and -shm files beside the database).
+mkdir "$dir/db"
 cat >"$dir/triage-milter.conf" <<CONF
 Socket local:$dir/milter.sock
 Syslog no
-Database $dir/triage.db
+Database $dir/db/triage.db
 RulesDir $dir/cf
 SupportAddresses support@example.com
 AgentAddresses agent2@example.com, agent3@example.com
@@ -54,6 +57,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	echo "UserID nobody" >>"$dir/triage-milter.conf"
 	chmod 755 "$dir"	# the unprivileged daemon must still reach its files
 	chmod -R a+rX "$dir/cf"
+	chown nobody "$dir/db"
 	want_uid=$(id -u nobody)
 else
 	want_uid=$(id -u)

@@ -58,12 +58,13 @@ passed=0 failed=0
 pass() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 
+mkdir "$dir/db" && chown nobody "$dir/db"	# the filter's user writes the database
 cat >"$dir/triage-milter.conf" <<CONF
 Socket local:$dir/milter.sock
 UMask 007
 UserID nobody:postfix
 Syslog no
-Database $dir/triage.db
+Database $dir/db/triage.db
 SupportAddresses support@example.com
 AgentAddresses agent@example.com
 RouteCritical urgent@example.com
@@ -171,6 +172,76 @@ for name in elsewhere agent; do
 	fi
 done
 
+# Every support message from a customer has its ticket row, committed before
+# Postfix heard the filter's answer: the samples and the forged one (not
+# the one to sales@, not the agent's).
+db=$dir/db/triage.db
+q() { sqlite3 "$db" "$1"; }
+if [ "$(q 'SELECT count(*) FROM tickets')" -eq $((sent - 2)) ]; then pass; else
+	fail "$(q 'SELECT count(*) FROM tickets') ticket rows, want $((sent - 2))"; fi
+file=$(delivered forged)
+ref=$(header "${file:-/dev/null}" X-Triage-Ticket)
+if [ -n "$ref" ] && [ "$(q "SELECT urgency FROM tickets WHERE ref = '$ref'")" = critical ]; then
+	pass
+else
+	fail "forged: X-Triage-Ticket '$ref' is not a critical ticket in the database"
+fi
+
+# 6. A conversation: the customer writes, an agent answers (to the customer,
+# through the same Postfix), the customer writes again, the agent resolves.
+mail() {	# mail FILE FROM TO MESSAGE-ID IN-REPLY-TO SUBJECT BODY
+	{
+		printf 'From: %s\nTo: %s\nSubject: %s\nMessage-ID: <%s>\n' "$2" "$3" "$6" "$4"
+		[ -n "$5" ] && printf 'In-Reply-To: <%s>\nReferences: <%s>\n' "$5" "$5"
+		printf 'Content-Type: text/plain; charset=utf-8\n\n%b\n' "$7"
+	} >"$1"
+}
+mail "$dir/c1.eml" "Robin <robin@example.net>" support@example.com c1@example.net "" \
+	"Where is my parcel?" "Hello, my parcel for order 55120 has not arrived yet. Robin"
+send c1 robin@example.net support@example.com "$dir/c1.eml"
+mail "$dir/a1.eml" "Agent <agent@example.com>" robin@example.net a1@example.com c1@example.net \
+	"Re: Where is my parcel?" "Hi Robin, it left our warehouse today."
+send a1 agent@example.com robin@example.net "$dir/a1.eml"
+mail "$dir/c2.eml" "Robin <robin@example.net>" support@example.com c2@example.net a1@example.com \
+	"Re: Re: Where is my parcel?" "It still has not come. Robin"
+send c2 robin@example.net support@example.com "$dir/c2.eml"
+mail "$dir/a2.eml" "Agent <agent@example.com>" robin@example.net a2@example.com c2@example.net \
+	"Re: Where is my parcel?" "It was delivered to your neighbour.\n  #resolved  \nKind regards"
+send a2 agent@example.com robin@example.net "$dir/a2.eml"
+sent=$((sent + 4))
+pp_wait_delivered "$sent" 60 || fail "the conversation was not delivered"
+
+ref=$(q "SELECT ref FROM tickets WHERE message_id = 'c1@example.net'")
+c1=$(delivered c1) c2=$(delivered c2) a2=$(delivered a2)
+row=$(q "SELECT first_response_by, first_response_at - received_at >= 0, contact_count,
+	urgency, resolved_at IS NOT NULL FROM tickets WHERE ref = '$ref'")
+if [ -n "$ref" ] && [ "$row" = "agent@example.com|1|2|high|1" ]; then
+	pass
+else
+	fail "conversation: ticket '$ref' row '$row', want agent@example.com|1|2|high|1"
+fi
+if [ "$(header "$c1" X-Triage-Ticket)" = "$ref" ] && [ "$(header "$c2" X-Triage-Ticket)" = "$ref" ] &&
+	[ "$(header "$c1" X-Triage-Urgency)" = normal ] && [ "$(header "$c2" X-Triage-Urgency)" = high ]; then
+	pass
+else
+	fail "conversation: c1 $(header "$c1" X-Triage-Ticket)/$(header "$c1" X-Triage-Urgency)," \
+		"c2 $(header "$c2" X-Triage-Ticket)/$(header "$c2" X-Triage-Urgency), want $ref normal, $ref high"
+fi
+kinds=$(q "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events e JOIN tickets t
+	ON t.id = e.ticket_id WHERE t.ref = '$ref' ORDER BY e.id)")
+if [ "$kinds" = "received agent_reply customer_followup urgency_raised agent_reply resolved" ]; then
+	pass
+else
+	fail "conversation events: $kinds"
+fi
+# The marker line is gone from what the customer got; the rest is there.
+if [ -n "$a2" ] && ! grep -q '#resolved' "$a2" && grep -q 'delivered to your neighbour' "$a2" &&
+	grep -q 'Kind regards' "$a2" && ! grep -qi '^X-Triage-' "$a2"; then
+	pass
+else
+	fail "a2: the resolve marker was not removed, or the reply was stamped"
+fi
+
 # 5. Under load: 50 parallel SMTP sessions, 40 messages each on average
 # (smtp-source -d keeps a session for the next message), one customer
 # message. Each must be delivered once, with one set of headers.
@@ -207,8 +278,10 @@ else
 	fail "load: $loaded delivered, $unique distinct Message-IDs, $stamped with one X-Triage-Urgency (want 2000 each)"
 fi
 triaged=$(grep -c ": urgency=" "$dir/milter.log")
-if [ "$triaged" -eq $((2000 + sent - 2)) ]; then pass; else
-	fail "the milter logged $triaged verdicts, want $((2000 + sent - 2))"; fi
+if [ "$triaged" -eq $((2000 + sent - 4)) ]; then pass; else
+	fail "the milter logged $triaged verdicts, want $((2000 + sent - 4))"; fi
+tickets=$(q "SELECT count(*) FROM tickets WHERE subject LIKE 'Load test%'")
+if [ "$tickets" -eq 2000 ]; then pass; else fail "load: $tickets ticket rows, want 2000"; fi
 
 if grep -qiE 'error|warning|assert' "$dir/milter.log"; then
 	fail "error lines in the milter log:"; grep -iE 'error|warning|assert' "$dir/milter.log" >&2

@@ -159,7 +159,18 @@ static const char full_file[] =
 	"TAGSUBJECT 1\n"
 	"MaxScanBytes 1M\n"
 	"ClassifyBudget 750\n"
-	"OnInternalError TempFail\n";
+	"OnInternalError TempFail\n"
+	"DatabaseSync full\n"
+	"TicketPrefix SUP#\n"
+	"StoreText yes\n"
+	"ResolveMarker none\n"
+	"SLACritical 30m\n"
+	"SLAHigh 2h\n"
+	"SLANormal 8h\n"
+	"SLALow 1bd 4h\n"
+	"BusinessHours mon-thu 08:00-17:00, fri 08:00-15:00\n"
+	"TimeZone Europe/Stockholm\n"
+	"HolidaysFile /etc/triage-milter/holidays\n";
 
 static const char full_printed[] =
 	"Socket inet:8891@127.0.0.1\n"
@@ -178,7 +189,18 @@ static const char full_printed[] =
 	"TagSubject yes\n"
 	"MaxScanBytes 1048576\n"
 	"ClassifyBudget 750\n"
-	"OnInternalError tempfail\n";
+	"OnInternalError tempfail\n"
+	"DatabaseSync full\n"
+	"TicketPrefix SUP#\n"
+	"StoreText yes\n"
+	"ResolveMarker none\n"
+	"SLACritical 30m\n"
+	"SLAHigh 2h\n"
+	"SLANormal 8h\n"
+	"SLALow 1bd 4h\n"
+	"BusinessHours mon-thu 08:00-17:00, fri 08:00-15:00\n"
+	"TimeZone Europe/Stockholm\n"
+	"HolidaysFile /etc/triage-milter/holidays\n";
 
 START_TEST(test_full_file)
 {
@@ -272,6 +294,22 @@ static const struct error_case error_cases[] = {
 	  "PATH:1: Socket: bad port in \"inet:0@localhost\" (1..65535)" },
 	{ "socket port 65536", "Socket inet6:65536\n",
 	  "PATH:1: Socket: bad port in \"inet6:65536\" (1..65535)" },
+	{ "bad SLA target", "\nSLAHigh 4 hours\n", "PATH:2: SLAHigh: " },
+	{ "SLA in seconds", "SLACritical 30s\n", "PATH:1: SLACritical: " },
+	{ "bad business hours", "BusinessHours mon-fri 17:00-08:00\n", "PATH:1: BusinessHours: " },
+	{ "overlapping business hours", "BusinessHours mon-fri 08:00-17:00, fri 08:00-15:00\n",
+	  "PATH:1: BusinessHours: " },
+	{ "unknown zone", "TimeZone Europe/Atlantis\n",
+	  "PATH:1: TimeZone: unknown time zone \"Europe/Atlantis\" "
+	  "(want e.g. Europe/Stockholm, UTC, +01:00)" },
+	{ "prefix ending in a digit", "TicketPrefix T1\n",
+	  "PATH:1: TicketPrefix: bad prefix \"T1\" (1-11 printable ASCII characters, no blank, "
+	  "not ending in a digit)" },
+	{ "prefix with a blank", "TicketPrefix Ticket No\n",
+	  "PATH:1: TicketPrefix: bad prefix \"Ticket No\" (1-11 printable ASCII characters, "
+	  "no blank, not ending in a digit)" },
+	{ "bad sync level", "DatabaseSync extra\n",
+	  "PATH:1: DatabaseSync: bad value \"extra\" (off|normal|full)" },
 };
 
 START_TEST(test_errors)
@@ -281,8 +319,10 @@ START_TEST(test_errors)
 	struct config *c = load_text(e->in, strlen(e->in), &message);
 
 	ck_assert_msg(c == NULL, "%s: loaded, want error \"%s\"", e->name, e->want);
-	ck_assert_msg(strcmp(message, e->want) == 0, "%s: got \"%s\", want \"%s\"", e->name,
-	    message, e->want);
+	/* A want ending in ": " is the start of a message another module words. */
+	ck_assert_msg(g_str_has_suffix(e->want, ": ") ? g_str_has_prefix(message, e->want) &&
+	    strlen(message) > strlen(e->want) : strcmp(message, e->want) == 0,
+	    "%s: got \"%s\", want \"%s\"", e->name, message, e->want);
 	g_free(message);
 }
 END_TEST
@@ -533,6 +573,8 @@ START_TEST(test_print_table)
 		"Socket", "UMask", "UserID", "PidFile", "SyslogFacility", "Syslog", "Database",
 		"RulesDir", "ModelFile", "SupportAddresses", "AgentAddresses", "RouteCritical",
 		"RouteHigh", "TagSubject", "MaxScanBytes", "ClassifyBudget", "OnInternalError",
+		"DatabaseSync", "TicketPrefix", "StoreText", "ResolveMarker", "SLACritical",
+		"SLAHigh", "SLANormal", "SLALow", "BusinessHours", "TimeZone", "HolidaysFile",
 	};
 	char *buf = NULL, **lines, *printed;
 	size_t size = 0;
