@@ -133,6 +133,8 @@ static const struct param params[] = {
 	{ "DatabaseSync", P_KEYWORD, "normal", NULL, 0, 0, OFF(database_sync), 0, sync_names,
 	  "SQLite's synchronous level: normal survives a crash of the filter (WAL), full also "
 	  "a power cut, off neither" },
+	{ "DatabaseTimeout", P_UINT, "5000", NULL, 1, 600000, OFF(database_timeout_ms), 0, NULL,
+	  "Milliseconds a write waits for another writer's lock before OnInternalError applies" },
 	{ "TicketPrefix", P_PREFIX, "T-", NULL, 0, 0, OFF(ticket_prefix), 0, NULL,
 	  "Ticket references are this and six digits: T-000123" },
 	{ "StoreText", P_BOOL, "no", NULL, 0, 0, OFF(store_text), 0, NULL,

@@ -49,6 +49,7 @@ struct config {
 	enum on_error on_internal_error;/* OnInternalError accept|tempfail */
 
 	char *database_sync;		/* DatabaseSync: off, normal, full */
+	unsigned database_timeout_ms;	/* DatabaseTimeout: SQLite's busy timeout */
 	char *ticket_prefix;		/* TicketPrefix */
 	bool store_text;		/* StoreText */
 	char *resolve_marker;		/* ResolveMarker, or NULL */

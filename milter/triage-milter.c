@@ -326,6 +326,7 @@ main(int argc, char **argv)
 		store_options_default(&opts);
 		opts.sync = strcmp(config->database_sync, "off") == 0 ? STORE_SYNC_OFF :
 		    strcmp(config->database_sync, "full") == 0 ? STORE_SYNC_FULL : STORE_SYNC_NORMAL;
+		opts.busy_timeout_ms = (int)config->database_timeout_ms;
 		pool = store_pool_new(config->database, &opts, STORE_POOL_IDLE, err, sizeof(err));
 		if (pool == NULL) {
 			log_msg(LOG_ERR, "Database: %s", err);

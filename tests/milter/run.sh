@@ -16,7 +16,7 @@ if ! command -v miltertest >/dev/null 2>&1; then
 fi
 
 dir=$(mktemp -d /tmp/triage-milter-test.XXXXXX)
-pid="" inet_pid=""
+pid="" inet_pid="" tempfail_pid=""
 stop() {
 	# stop PID: only a process this script started; libmilter takes a few
 	# seconds to exit after SIGTERM, so wait for it, bounded, then force.
@@ -30,6 +30,7 @@ stop() {
 cleanup() {
 	stop "$pid"
 	stop "$inet_pid"
+	stop "$tempfail_pid"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
@@ -51,6 +52,7 @@ TagSubject yes
 PidFile $dir/triage-milter.pid
 MaxScanBytes 4K
 UMask 007
+DatabaseTimeout 300
 CONF
 # As root, also check that UserID drops privileges after the socket is made.
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
@@ -104,7 +106,7 @@ else
 fi
 
 for script in "$TESTS_SRCDIR"/milter/*.lua; do
-	case "$script" in */common.lua | */reload-load.lua) continue ;; esac
+	case "$script" in */common.lua | */reload-load.lua | */dbfault.lua) continue ;; esac
 	if timeout 60 miltertest -D sock="unix:$dir/milter.sock" -D srcdir="$srcdir" \
 		-s "$script" >"$dir/out" 2>&1; then
 		passed=$((passed + 1))
@@ -161,6 +163,51 @@ if $reload_ok; then
 else
 	failed=$((failed + 1))
 fi
+
+# OnInternalError: a database another process keeps locked past
+# DatabaseTimeout. The running filter (accept, the default) passes the
+# message with its verdict; a second one with OnInternalError tempfail
+# tempfails it; once the lock is gone, tickets are recorded again.
+sed "s|^Socket .*|Socket local:$dir/tempfail.sock|; s|^PidFile .*|PidFile none|" \
+	"$dir/triage-milter.conf" >"$dir/tempfail.conf"
+echo "OnInternalError tempfail" >>"$dir/tempfail.conf"
+"$MILTER" -f -c "$dir/tempfail.conf" 2>"$dir/tempfail.log" &
+tempfail_pid=$!
+i=0
+while [ ! -S "$dir/tempfail.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if command -v sqlite3 >/dev/null 2>&1; then
+	(echo "BEGIN EXCLUSIVE;"; sleep 4; echo "COMMIT;") | sqlite3 "$dir/db/triage.db" &
+	locker=$!
+	sleep 0.5
+	for case in accept:milter.sock tempfail:tempfail.sock; do
+		expect=${case%%:*} sock=${case#*:}
+		if timeout 30 miltertest -D sock="unix:$dir/$sock" -D srcdir="$srcdir" \
+			-D expect="$expect" -s "$TESTS_SRCDIR/milter/dbfault.lua" >"$dir/out" 2>&1; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1)); echo "FAIL: dbfault.lua, $expect:" >&2
+			sed 's/^/  /' "$dir/out" >&2
+		fi
+	done
+	wait "$locker"
+	if timeout 30 miltertest -D sock="unix:$dir/milter.sock" -D srcdir="$srcdir" \
+		-D expect=recorded -s "$TESTS_SRCDIR/milter/dbfault.lua" >"$dir/out" 2>&1 &&
+		grep -q "cannot record the ticket.*message accepted (OnInternalError accept)" \
+			"$dir/milter.log" &&
+		grep -q "cannot record the ticket.*message tempfailed (OnInternalError tempfail)" \
+			"$dir/tempfail.log"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); echo "FAIL: dbfault: no recovery, or no log line saying why" >&2
+		sed 's/^/  /' "$dir/out" "$dir/tempfail.log" >&2
+	fi
+	# The expected error lines must not trip the check for unexpected ones.
+	grep -v "cannot record the ticket" "$dir/milter.log" >"$dir/milter.rest"
+	mv "$dir/milter.rest" "$dir/milter.log"
+else
+	echo "SKIP: sqlite3 missing: no database fault test" >&2
+fi
+stop "$tempfail_pid"
 
 # The same filter on a TCP socket on 127.0.0.1: it must set TCP_NODELAY
 # (libmilter does not) and serve the same script.

@@ -161,6 +161,7 @@ static const char full_file[] =
 	"ClassifyBudget 750\n"
 	"OnInternalError TempFail\n"
 	"DatabaseSync full\n"
+	"DatabaseTimeout 250\n"
 	"TicketPrefix SUP#\n"
 	"StoreText yes\n"
 	"ResolveMarker none\n"
@@ -191,6 +192,7 @@ static const char full_printed[] =
 	"ClassifyBudget 750\n"
 	"OnInternalError tempfail\n"
 	"DatabaseSync full\n"
+	"DatabaseTimeout 250\n"
 	"TicketPrefix SUP#\n"
 	"StoreText yes\n"
 	"ResolveMarker none\n"
@@ -573,7 +575,7 @@ START_TEST(test_print_table)
 		"Socket", "UMask", "UserID", "PidFile", "SyslogFacility", "Syslog", "Database",
 		"RulesDir", "ModelFile", "SupportAddresses", "AgentAddresses", "RouteCritical",
 		"RouteHigh", "TagSubject", "MaxScanBytes", "ClassifyBudget", "OnInternalError",
-		"DatabaseSync", "TicketPrefix", "StoreText", "ResolveMarker", "SLACritical",
+		"DatabaseSync", "DatabaseTimeout", "TicketPrefix", "StoreText", "ResolveMarker", "SLACritical",
 		"SLAHigh", "SLANormal", "SLALow", "BusinessHours", "TimeZone", "HolidaysFile",
 	};
 	char *buf = NULL, **lines, *printed;
