@@ -98,6 +98,31 @@ static const char *const migrations[] = {
 	"  first_response_at - received_at AS response_seconds,"
 	"  CASE WHEN first_response_at <= due_at THEN 1 ELSE 0 END AS within_sla"
 	"  FROM tickets WHERE first_response_at IS NOT NULL;",
+
+	/*
+	 * 3: the outbox of acknowledgements, written in the transaction that
+	 * records the ticket and drained by the sender thread. state: queued
+	 * (waiting for next_attempt_at), sending (handed to the MTA, outcome
+	 * not yet recorded), sent, failed.
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL,"
+	"  message BLOB NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (state IN ('queued', 'sending', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  last_reply TEXT"
+	");"
+	"CREATE INDEX outbox_due ON outbox(state, next_attempt_at);"
+	"CREATE INDEX outbox_recipient ON outbox(recipient, created_at);"
+	"CREATE INDEX outbox_created ON outbox(created_at);"
+	"CREATE INDEX outbox_message_id ON outbox(message_id);",
 };
 
 int

@@ -10,6 +10,9 @@
 #include "store.h"
 
 #define STORE_STMT_MAX 32	/* prepared statements a store keeps */
+/* Each module's statements have slots of their own. */
+#define STORE_SLOTS_TICKETS	0	/* tickets.c: 0..15 */
+#define STORE_SLOTS_OUTBOX	16	/* outbox.c: 16..31 */
 
 struct store {
 	sqlite3 *db;

@@ -14,8 +14,9 @@
 #include "store_int.h"
 
 enum slot {
-	S_NEXT_NUMBER, S_INSERT_TICKET, S_INSERT_EVENT, S_FIND_BY_MESSAGE_ID, S_FIND_BY_REF,
+	S_NEXT_NUMBER = STORE_SLOTS_TICKETS, S_INSERT_TICKET, S_INSERT_EVENT, S_FIND_BY_MESSAGE_ID, S_FIND_BY_REF,
 	S_FOLLOWUP, S_RAISE, S_FIRST_RESPONSE, S_RESOLVE, S_PURGE_EVENTS, S_PURGE_TICKETS,
+	S_ACK_STATE,
 };
 
 #define TICKET_COLUMNS \
@@ -287,6 +288,19 @@ tickets_resolve(struct store *store, struct ticket *t, int64_t at, const char *a
 		return -1;
 	t->resolved_at = at;
 	return 0;
+}
+
+int
+tickets_set_ack_state(struct store *store, int64_t ticket_id, const char *state)
+{
+	sqlite3_stmt *stmt = store_stmt(store, S_ACK_STATE,
+	    "UPDATE tickets SET ack_state = ?2 WHERE id = ?1");
+
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, ticket_id);
+	bind_text(stmt, 2, state);
+	return run(stmt);
 }
 
 int

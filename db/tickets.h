@@ -98,6 +98,12 @@ int tickets_agent_reply(struct store *store, struct ticket *t, int64_t at, const
 int tickets_resolve(struct store *store, struct ticket *t, int64_t at, const char *actor,
     const char *message_id);
 
+/*
+ * The acknowledgement's state on the ticket: pending (the default), queued,
+ * suppressed, sent, failed.
+ */
+int tickets_set_ack_state(struct store *store, int64_t ticket_id, const char *state);
+
 /* Deletes the tickets received before `before`, with their events; *deleted counts them. */
 int tickets_purge(struct store *store, int64_t before, int *deleted);
 

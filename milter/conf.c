@@ -37,6 +37,8 @@ enum param_type {
 	P_HOURS,	/* business hours: "mon-fri 08:00-17:00" (sla.h), as a string */
 	P_ZONE,		/* a time zone GLib knows: Europe/Stockholm, UTC, +01:00 */
 	P_PREFIX,	/* a ticket reference prefix: 1-11 printable ASCII, no blank */
+	P_RELAY,	/* smtp://HOST[:PORT] or sendmail:/ABSOLUTE/PATH */
+	P_SUBJECT,	/* a subject format: %t, %s and %% only */
 };
 
 static const char *const type_names[] = {
@@ -55,6 +57,8 @@ static const char *const type_names[] = {
 	[P_HOURS] = "business-hours",
 	[P_ZONE] = "time-zone",
 	[P_PREFIX] = "prefix",
+	[P_RELAY] = "relay",
+	[P_SUBJECT] = "subject-format",
 };
 
 /* The word "none" unsets the setting: stored as NULL, or as empty. */
@@ -82,6 +86,9 @@ static const char *const facilities[] = {
 static const char *const on_error_names[] = { "accept", "tempfail", NULL };
 
 static const char *const sync_names[] = { "off", "normal", "full", NULL };
+
+/* The languages acknowledgement templates ship in. */
+static const char *const ack_languages[] = { "en", "sv", "nb", "da", "de", "bg", NULL };
 
 /* P_ENUM fields are written as enum on_error, the only enum so far. */
 G_STATIC_ASSERT(ON_ERROR_ACCEPT == 0 && ON_ERROR_TEMPFAIL == 1);
@@ -156,6 +163,29 @@ static const struct param params[] = {
 	  "The zone of BusinessHours, HolidaysFile and local times in acknowledgements" },
 	{ "HolidaysFile", P_PATH, "none", NULL, 0, 0, OFF(holidays_file), NONE_NULL, NULL,
 	  "YYYY-MM-DD lines: days closed all day" },
+	{ "AckEnable", P_BOOL, "yes", NULL, 0, 0, OFF(ack_enable), 0, NULL,
+	  "Answer each new ticket at once with an acknowledgement" },
+	{ "AckRelay", P_RELAY, "smtp://127.0.0.1:25", NULL, 0, 0, OFF(ack_relay), 0, NULL,
+	  "Where acknowledgements are submitted: smtp://HOST:PORT or sendmail:/PATH" },
+	{ "AckFromName", P_STRING, "Customer Support", NULL, 0, 0, OFF(ack_from_name), NONE_EMPTY,
+	  NULL, "Display name on the acknowledgement's From (the support address written to)" },
+	{ "AckSubject", P_SUBJECT, "Re: [%t] %s", NULL, 0, 0, OFF(ack_subject), 0, NULL,
+	  "Subject of the acknowledgement: %t the ticket, %s the customer's subject, %% a %" },
+	{ "AckTemplatesDir", P_PATH, "none", NULL, 0, 0, OFF(ack_templates_dir), NONE_NULL, NULL,
+	  "A directory of LANG/TYPE.txt templates that replace the shipped ones" },
+	{ "AckDefaultLanguage", P_KEYWORD, "en", NULL, 0, 0, OFF(ack_default_language), 0,
+	  ack_languages, "The language of acknowledgements to messages in any other language" },
+	{ "AckRequireAuth", P_BOOL, "no", NULL, 0, 0, OFF(ack_require_auth), 0, NULL,
+	  "Answer only senders an Authentication-Results from TrustedAuthservIDs vouches for" },
+	{ "TrustedAuthservIDs", P_STRING, "none", NULL, 0, 0, OFF(trusted_authserv_ids),
+	  NONE_NULL, NULL, "authserv-ids (comma or blank separated) whose Authentication-Results "
+	  "count: your own MTA's" },
+	{ "AckDedupeMinutes", P_UINT, "60", NULL, 0, 10080, OFF(ack_dedupe_minutes), 0, NULL,
+	  "No second acknowledgement to one sender within this many minutes" },
+	{ "AckDailyCap", P_UINT, "5", NULL, 1, 1000, OFF(ack_daily_cap), 0, NULL,
+	  "At most this many acknowledgements to one sender in 24 hours" },
+	{ "AckRateLimit", P_UINT, "120", NULL, 1, 100000, OFF(ack_rate_limit), 0, NULL,
+	  "At most this many acknowledgements a minute in all" },
 };
 
 #define FIELD(config, p, type) ((type *)(void *)((char *)(config) + (p)->offset))
@@ -418,6 +448,23 @@ checked_ok(const struct param *p, const char *value, GError **error)
 		    "%s: bad prefix \"%s\" (1-11 printable ASCII characters, no blank, "
 		    "not ending in a digit)", p->name, value);
 		return false;
+	case P_RELAY:
+		if ((g_str_has_prefix(value, "smtp://") && value[7] != '\0' &&
+		    strpbrk(value + 7, " \t") == NULL) ||
+		    (g_str_has_prefix(value, "sendmail:/") && strpbrk(value, " \t") == NULL))
+			return true;
+		g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+		    "%s: bad relay \"%s\" (smtp://HOST[:PORT] or sendmail:/PATH)", p->name, value);
+		return false;
+	case P_SUBJECT:
+		for (const char *c = strchr(value, '%'); c != NULL; c = strchr(c + 2, '%'))
+			if (c[1] != 't' && c[1] != 's' && c[1] != '%') {
+				g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+				    "%s: bad format \"%s\" (%%t the ticket, %%s the subject, %%%% a %%)",
+				    p->name, value);
+				return false;
+			}
+		return true;
 	default:
 		g_assert_not_reached();
 	}
@@ -523,6 +570,8 @@ param_set(struct config *config, const struct param *p, const char *value, GErro
 	case P_HOURS:
 	case P_ZONE:
 	case P_PREFIX:
+	case P_RELAY:
+	case P_SUBJECT:
 		if (!checked_ok(p, value, error))
 			return false;
 		set_string(FIELD(config, p, char *), g_strdup(value));
@@ -696,6 +745,8 @@ config_unref(struct config *config)
 		case P_HOURS:
 		case P_ZONE:
 		case P_PREFIX:
+		case P_RELAY:
+		case P_SUBJECT:
 			g_free(*FIELD(config, p, char *));
 			break;
 		case P_ADDRLIST:
@@ -730,6 +781,8 @@ param_print_value(const struct config *config, const struct param *p, FILE *out)
 	case P_HOURS:
 	case P_ZONE:
 	case P_PREFIX:
+	case P_RELAY:
+	case P_SUBJECT:
 		s = *CFIELD(config, p, char *);
 		fputs(s == NULL || *s == '\0' ? "none" : s, out);
 		break;

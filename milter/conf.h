@@ -57,6 +57,18 @@ struct config {
 	char *business_hours;		/* BusinessHours, or NULL for always open */
 	char *time_zone;		/* TimeZone */
 	char *holidays_file;		/* HolidaysFile, or NULL */
+
+	bool ack_enable;		/* AckEnable */
+	char *ack_relay;		/* AckRelay: smtp://HOST:PORT or sendmail:/PATH */
+	char *ack_from_name;		/* AckFromName, "" for none */
+	char *ack_subject;		/* AckSubject: %t, %s, %% */
+	char *ack_templates_dir;	/* AckTemplatesDir, or NULL */
+	char *ack_default_language;	/* AckDefaultLanguage */
+	bool ack_require_auth;		/* AckRequireAuth */
+	char *trusted_authserv_ids;	/* TrustedAuthservIDs, or NULL */
+	unsigned ack_dedupe_minutes;	/* AckDedupeMinutes */
+	unsigned ack_daily_cap;		/* AckDailyCap */
+	unsigned ack_rate_limit;	/* AckRateLimit: per minute */
 };
 
 /*

@@ -171,7 +171,18 @@ static const char full_file[] =
 	"SLALow 1bd 4h\n"
 	"BusinessHours mon-thu 08:00-17:00, fri 08:00-15:00\n"
 	"TimeZone Europe/Stockholm\n"
-	"HolidaysFile /etc/triage-milter/holidays\n";
+	"HolidaysFile /etc/triage-milter/holidays\n"
+	"AckEnable no\n"
+	"AckRelay sendmail:/usr/sbin/sendmail\n"
+	"AckFromName Kundtjänst\n"
+	"AckSubject [%t] %s (100%%)\n"
+	"AckTemplatesDir /etc/triage-milter/templates\n"
+	"AckDefaultLanguage sv\n"
+	"AckRequireAuth yes\n"
+	"TrustedAuthservIDs mx1.example.com mx2.example.com\n"
+	"AckDedupeMinutes 30\n"
+	"AckDailyCap 3\n"
+	"AckRateLimit 600\n";
 
 static const char full_printed[] =
 	"Socket inet:8891@127.0.0.1\n"
@@ -202,7 +213,18 @@ static const char full_printed[] =
 	"SLALow 1bd 4h\n"
 	"BusinessHours mon-thu 08:00-17:00, fri 08:00-15:00\n"
 	"TimeZone Europe/Stockholm\n"
-	"HolidaysFile /etc/triage-milter/holidays\n";
+	"HolidaysFile /etc/triage-milter/holidays\n"
+	"AckEnable no\n"
+	"AckRelay sendmail:/usr/sbin/sendmail\n"
+	"AckFromName Kundtjänst\n"
+	"AckSubject [%t] %s (100%%)\n"
+	"AckTemplatesDir /etc/triage-milter/templates\n"
+	"AckDefaultLanguage sv\n"
+	"AckRequireAuth yes\n"
+	"TrustedAuthservIDs mx1.example.com mx2.example.com\n"
+	"AckDedupeMinutes 30\n"
+	"AckDailyCap 3\n"
+	"AckRateLimit 600\n";
 
 START_TEST(test_full_file)
 {
@@ -310,6 +332,13 @@ static const struct error_case error_cases[] = {
 	{ "prefix with a blank", "TicketPrefix Ticket No\n",
 	  "PATH:1: TicketPrefix: bad prefix \"Ticket No\" (1-11 printable ASCII characters, "
 	  "no blank, not ending in a digit)" },
+	{ "bad relay", "AckRelay 127.0.0.1:25\n",
+	  "PATH:1: AckRelay: bad relay \"127.0.0.1:25\" (smtp://HOST[:PORT] or sendmail:/PATH)" },
+	{ "relative sendmail", "AckRelay sendmail:sendmail\n",
+	  "PATH:1: AckRelay: bad relay \"sendmail:sendmail\" (smtp://HOST[:PORT] or "
+	  "sendmail:/PATH)" },
+	{ "bad subject format", "AckSubject Re: %d\n",
+	  "PATH:1: AckSubject: bad format \"Re: %d\" (%t the ticket, %s the subject, %% a %)" },
 	{ "bad sync level", "DatabaseSync extra\n",
 	  "PATH:1: DatabaseSync: bad value \"extra\" (off|normal|full)" },
 };
@@ -577,6 +606,9 @@ START_TEST(test_print_table)
 		"RouteHigh", "TagSubject", "MaxScanBytes", "ClassifyBudget", "OnInternalError",
 		"DatabaseSync", "DatabaseTimeout", "TicketPrefix", "StoreText", "ResolveMarker", "SLACritical",
 		"SLAHigh", "SLANormal", "SLALow", "BusinessHours", "TimeZone", "HolidaysFile",
+		"AckEnable", "AckRelay", "AckFromName", "AckSubject", "AckTemplatesDir",
+		"AckDefaultLanguage", "AckRequireAuth", "TrustedAuthservIDs", "AckDedupeMinutes",
+		"AckDailyCap", "AckRateLimit",
 	};
 	char *buf = NULL, **lines, *printed;
 	size_t size = 0;
