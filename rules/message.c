@@ -352,8 +352,16 @@ read_automation_headers(GMimeParserOptions *options, GMimeObject *object,
 			g_ptr_array_add(view->list_headers, g_strdup_printf("%s: %s", name, value));
 			g_free(value);
 		} else if (g_ascii_strcasecmp(name, "Authentication-Results") == 0) {
-			g_ptr_array_add(view->authentication_results,
-			    raw_header_to_utf8(options, name, raw, view->warnings));
+			/*
+			 * Not RFC 2047 decoded: RFC 8601 values carry no encoded
+			 * words, and a verifier may quote sender-chosen text (a
+			 * MAIL FROM, a header.from) in which an encoded word would
+			 * decode into "; dmarc=pass". Unfolded and made valid only.
+			 */
+			char *utf8 = header_bytes_to_utf8(name, raw, view->warnings);
+
+			g_ptr_array_add(view->authentication_results, clean_header_text(utf8));
+			g_free(utf8);
 		}
 	}
 	view->header_count = (unsigned)n;

@@ -330,6 +330,28 @@ START_TEST(test_automation_headers)
 }
 END_TEST
 
+/*
+ * A verifier quotes the sender's MAIL FROM in its Authentication-Results:
+ * an encoded word there must stay text, not decode into "; dmarc=pass".
+ */
+START_TEST(test_authentication_results_not_decoded)
+{
+	struct message_view *view = read_string(
+	    "Authentication-Results: mx.example.net; spf=fail smtp.mailfrom=\"=?utf-8?Q?"
+	    "=22;_dmarc=3Dpass;_x=3D=22?=\"@evil.example\n"
+	    "\n"
+	    "hi\n");
+
+	ck_assert_uint_eq(view->authentication_results->len, 1);
+	ck_assert_str_eq(g_ptr_array_index(view->authentication_results, 0),
+	    "mx.example.net; spf=fail smtp.mailfrom=\"=?utf-8?Q?=22;_dmarc=3Dpass;_x=3D=22?=\""
+	    "@evil.example");
+	ck_assert_ptr_null(strstr(g_ptr_array_index(view->authentication_results, 0),
+	    "dmarc=pass"));
+	message_view_free(view);
+}
+END_TEST
+
 static Suite *
 message_suite(void)
 {
@@ -343,6 +365,7 @@ message_suite(void)
 	tcase_add_test(headers, test_missing_headers);
 	tcase_add_test(headers, test_bad_date_warns);
 	tcase_add_test(headers, test_automation_headers);
+	tcase_add_test(headers, test_authentication_results_not_decoded);
 	tcase_add_test(headers, test_mbox_from_line_skipped);
 	tcase_add_test(body, test_plain_preferred_over_html);
 	tcase_add_test(body, test_blank_plain_falls_back_to_html);
