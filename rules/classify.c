@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "prefilter.h"
 #include "ruleset_int.h"
 #include "textstats.h"
 
@@ -37,6 +38,7 @@ struct evaluation {
 	struct text_stats stats;
 	pcre2_match_data *match;
 	bool *fired;			/* per rule, by index */
+	bool *skip;			/* per rule: a body rule the prefilter ruled out */
 };
 
 static void
@@ -162,7 +164,7 @@ rule_fires(struct evaluation *ev, guint index)
 
 	switch (rule->kind) {
 	case RULE_BODY:
-		return pattern_matches(ev, rule->pattern, ev->body);
+		return !ev->skip[index] && pattern_matches(ev, rule->pattern, ev->body);
 	case RULE_HEADER:
 		return pattern_matches(ev, rule->pattern, field_text(ev, rule->field)) !=
 		    rule->negate;
@@ -321,6 +323,13 @@ classify(const struct ruleset *set, const struct model *model,
 	/* One ovector pair is all a yes/no match needs, for every pattern. */
 	ev.match = pcre2_match_data_create(1, NULL);
 	ev.fired = g_new0(bool, n);
+	ev.skip = g_new0(bool, n);
+	/*
+	 * One Hyperscan pass over the body rules of the language, when its
+	 * prefilter is ready, spares PCRE2 the rules that cannot match; without
+	 * one (none yet, "und", built without Hyperscan) nothing is skipped.
+	 */
+	(void)prefilter_scan(set, ev.language, ev.body, strlen(ev.body), ev.skip);
 
 	for (int pass = 0; pass < 2; pass++) {
 		/* Pass 0: body, header, eval. Pass 1: meta, in definition order. */
@@ -343,6 +352,7 @@ classify(const struct ruleset *set, const struct model *model,
 	for (int f = 0; f < FIELD_COUNT; f++)
 		g_free(ev.fields[f]);
 	g_free(ev.fired);
+	g_free(ev.skip);
 	pcre2_match_data_free(ev.match);
 	g_free(ev.body);
 }

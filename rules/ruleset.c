@@ -9,6 +9,7 @@
  */
 #include "ruleset_int.h"
 #include "jit.h"
+#include "prefilter.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,6 +72,7 @@ rule_free(gpointer data)
 	g_free(rule->file);
 	g_strfreev(rule->languages);
 	pcre2_code_free(rule->pattern);
+	g_free(rule->source);
 	meta_free(rule->meta);
 	g_free(rule->description);
 	g_free(rule);
@@ -117,6 +119,8 @@ ruleset_unref(struct ruleset *set)
 {
 	if (set == NULL || !g_atomic_int_dec_and_test(&set->refcount))
 		return;
+	/* A prefilter compile in progress holds a reference: none runs now. */
+	prefilter_free(set->prefilter);
 	g_hash_table_unref(set->index);
 	g_ptr_array_unref(set->rules);
 	g_ptr_array_unref(set->model_weights);
@@ -278,6 +282,9 @@ compile_pattern(struct loader *ld, const char *text, struct rule *rule, GError *
 		    (char *)message);
 	}
 	jit_compile(*out);
+	/* Kept for the prefilter, which rewrites it for Hyperscan. */
+	rule->source = g_strndup(start, (gsize)(end - start));
+	rule->options = options;
 	return true;
 }
 

@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ruleset.h"
 
@@ -51,6 +52,8 @@ struct rule {
 	bool reported;			/* false for __ sub-rules */
 
 	pcre2_code *pattern;		/* RULE_BODY, RULE_HEADER */
+	char *source;			/* the pattern's text, without delimiters or flags */
+	uint32_t options;		/* and the PCRE2 options it was compiled with */
 	enum header_field field;	/* RULE_HEADER */
 	bool negate;			/* RULE_HEADER with !~ */
 	struct meta_node *meta;		/* RULE_META */
@@ -78,6 +81,12 @@ struct ruleset {
 	double complaint_threshold;
 	GPtrArray *model_weights;	/* of struct model_weight, in load order */
 	enum personality default_personality;
+	/*
+	 * The Hyperscan prefilter of the body rules (prefilter.c): NULL until
+	 * ruleset_prefilter_start(), then set once, atomically; read with
+	 * g_atomic_pointer_get() since classify() may run meanwhile.
+	 */
+	struct prefilter *prefilter;
 };
 
 /*
