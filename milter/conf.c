@@ -184,6 +184,8 @@ static const struct param params[] = {
 	  "No second acknowledgement to one sender within this many minutes" },
 	{ "AckDailyCap", P_UINT, "5", NULL, 1, 1000, OFF(ack_daily_cap), 0, NULL,
 	  "At most this many acknowledgements to one sender in 24 hours" },
+	{ "AckRetrySeconds", P_UINT, "30", NULL, 1, 3600, OFF(ack_retry_seconds), 0, NULL,
+	  "First retry this long after the relay failed; doubling, at most an hour" },
 	{ "AckRateLimit", P_UINT, "120", NULL, 1, 100000, OFF(ack_rate_limit), 0, NULL,
 	  "At most this many acknowledgements a minute in all" },
 };

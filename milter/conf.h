@@ -69,6 +69,7 @@ struct config {
 	unsigned ack_dedupe_minutes;	/* AckDedupeMinutes */
 	unsigned ack_daily_cap;		/* AckDailyCap */
 	unsigned ack_rate_limit;	/* AckRateLimit: per minute */
+	unsigned ack_retry_seconds;	/* AckRetrySeconds: the first back-off */
 };
 
 /*

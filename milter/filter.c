@@ -16,8 +16,11 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
+#include "ack_compose.h"
+#include "ack_suppress.h"
 #include "classify.h"
 #include "log.h"
+#include "sender.h"
 #include "snapshot.h"
 #include "storepool.h"
 #include "ticketing.h"
@@ -25,8 +28,9 @@
 #define TRIAGE_HEADER_PREFIX "X-Triage-"
 #define RULES_HEADER_WIDTH 72	/* fold X-Triage-Rules like X-Spam-Status */
 
-/* Set before smfi_main() and never changed after: no lock needed to read it. */
+/* Set before smfi_main() and never changed after: no lock needed to read them. */
 static struct store_pool *store_pool;
+static struct sender *ack_sender;
 
 void
 filter_set_store_pool(struct store_pool *pool)
@@ -34,11 +38,19 @@ filter_set_store_pool(struct store_pool *pool)
 	store_pool = pool;
 }
 
+void
+filter_set_sender(struct sender *sender)
+{
+	ack_sender = sender;
+}
+
 struct message {
 	char *queue_id;		/* the MTA's, for log lines; "NOQUEUE" until known */
 	char *sender;		/* envelope sender without <>, "" for the null sender */
 	char *auth;		/* {auth_authen}, or NULL */
 	size_t header_bytes;	/* of raw, up to and including the blank line */
+	char *support_rcpt;	/* the first recipient that is a support address */
+	char *x_triage_ack;	/* the first X-Triage-Ack value: our own acknowledgement */
 	bool triage;		/* a recipient is a support address */
 	bool agent;		/* from a support agent: not a customer's message */
 	bool truncated;		/* more than MaxScanBytes arrived */
@@ -63,6 +75,8 @@ message_free(struct message *msg)
 	g_free(msg->queue_id);
 	g_free(msg->sender);
 	g_free(msg->auth);
+	g_free(msg->support_rcpt);
+	g_free(msg->x_triage_ack);
 	g_free(msg->subject);
 	g_byte_array_unref(msg->raw);
 	g_hash_table_unref(msg->header_counts);
@@ -164,8 +178,21 @@ on_envrcpt(SMFICTX *ctx, char **argv)
 	struct connection *conn = connection_of(ctx);
 
 	if (conn != NULL && conn->msg != NULL && argv[0] != NULL &&
-	    config_address_in(conn->snap->config->support_addresses, argv[0]))
+	    config_address_in(conn->snap->config->support_addresses, argv[0])) {
 		conn->msg->triage = true;
+		if (conn->msg->support_rcpt == NULL) {
+			/* The acknowledgement comes from the address they wrote to. */
+			char *addr = g_ascii_strdown(argv[0], -1);
+
+			g_strstrip(addr);
+			if (addr[0] == '<') {
+				memmove(addr, addr + 1, strlen(addr));
+				if (strchr(addr, '>') != NULL)
+					*strchr(addr, '>') = '\0';
+			}
+			conn->msg->support_rcpt = addr;
+		}
+	}
 	return go_on(conn, SMFIP_NR_RCPT);
 }
 
@@ -224,6 +251,8 @@ on_header(SMFICTX *ctx, char *name, char *value)
 		msg->subject = g_strdup(value);
 	if (g_ascii_strcasecmp(name, "From") == 0 && from_is_ours(conn->snap->config, value))
 		msg->agent = true;
+	if (msg->x_triage_ack == NULL && g_ascii_strcasecmp(name, "X-Triage-Ack") == 0)
+		msg->x_triage_ack = g_strdup(value);
 
 	if (msg->raw->len < conn->snap->config->max_scan_bytes) {
 		append(msg, name, strlen(name));
@@ -402,10 +431,12 @@ ticket_words(const struct ticketing_outcome *t)
 {
 	switch (t->kind) {
 	case TICKETING_NEW:
-		return g_strdup_printf("ticket=%s new", t->ticket.ref);
+		return g_strdup_printf("ticket=%s new ack=%s", t->ticket.ref,
+		    t->ack_queued ? "queued" : t->ack_suppressed != NULL ? t->ack_suppressed : "off");
 	case TICKETING_FOLLOWUP:
-		return g_strdup_printf("ticket=%s followup contacts=%d%s", t->ticket.ref,
-		    t->ticket.contact_count, t->urgency_raised ? " raised" : "");
+		return g_strdup_printf("ticket=%s followup contacts=%d%s ack=%s", t->ticket.ref,
+		    t->ticket.contact_count, t->urgency_raised ? " raised" : "",
+		    t->ack_queued ? "queued" : t->ack_suppressed != NULL ? t->ack_suppressed : "off");
 	case TICKETING_REPLY:
 		return g_strdup_printf("ticket=%s reply%s", t->ticket.ref, t->resolved ? " resolved" : "");
 	case TICKETING_NONE:
@@ -455,6 +486,15 @@ remove_marker(SMFICTX *ctx, const struct message *msg, const char *marker)
 static sfsistat
 agent_eom(SMFICTX *ctx, struct connection *conn, struct message *msg, const char *id)
 {
+	/*
+	 * Our own acknowledgement, submitted through this MTA: From a support
+	 * address, threaded onto the ticket, but no agent's answer. Counting it
+	 * would make every first response time a few seconds.
+	 */
+	if (msg->x_triage_ack != NULL) {
+		log_msg(LOG_INFO, "%s: our acknowledgement for %s, passed", id, msg->x_triage_ack);
+		return SMFIS_CONTINUE;
+	}
 	const struct config *config = conn->snap->config;
 	struct message_view *view = message_read((const char *)msg->raw->data, msg->raw->len, NULL);
 	const char *agent = view->from != NULL && *view->from->address != '\0' ?
@@ -488,6 +528,77 @@ agent_eom(SMFICTX *ctx, struct connection *conn, struct message *msg, const char
 	}
 	message_view_free(view);
 	return status;
+}
+
+/* What the acknowledgement of one message is made from. */
+struct ack_context {
+	const struct snapshot *snap;
+	const struct message *msg;
+	const struct message_view *view;
+	const struct verdict *verdict;
+};
+
+/* ticketing_ack.compose: the template for their language and type, as a message. */
+static GBytes *
+compose_ack(void *data, const struct ticket *ticket, char **message_id)
+{
+	const struct ack_context *c = data;
+	const struct config *config = c->snap->config;
+	struct ack_values values = {
+		.name = c->view->from != NULL ? c->view->from->name : NULL,
+		.ticket = ticket->ref,
+		.subject = c->view->subject,
+		.due = ticket->due_at,
+		.zone = c->snap->zone,
+	};
+	const char *language = NULL;
+	char *body = ack_render(c->snap->templates, c->verdict->language,
+	    config->ack_default_language, personality_name(c->verdict->personality), &values,
+	    &language);
+	struct ack_message m = {
+		.original = c->view,
+		.recipient = c->msg->sender,
+		.support_address = c->msg->support_rcpt != NULL ? c->msg->support_rcpt :
+		    config->support_addresses[0],
+		.from_name = config->ack_from_name,
+		.subject_format = config->ack_subject,
+		.ticket = ticket->ref,
+		.language = language,
+		.body = body,
+		.date = g_get_real_time() / G_USEC_PER_SEC,
+	};
+	GBytes *bytes = ack_compose(&m, message_id);
+
+	g_free(body);
+	return bytes;
+}
+
+/* Whether this message may be answered at all, before any limit. */
+static void
+decide_ack(const struct snapshot *snap, const struct message *msg,
+    const struct message_view *view, struct ticketing_ack *ack)
+{
+	const struct config *config = snap->config;
+	char **trusted = config->trusted_authserv_ids != NULL ?
+	    g_regex_split_simple("[\\s,]+", config->trusted_authserv_ids, 0, 0) : NULL;
+	struct ack_policy policy = {
+		.support_addresses = config->support_addresses,
+		.agent_addresses = config->agent_addresses,
+		.require_auth = config->ack_require_auth,
+		.trusted_authserv_ids = trusted,
+	};
+	struct ack_headers extra = { .x_triage_ack = msg->x_triage_ack };
+	struct ack_decision decision;
+
+	ack_decide(view, msg->sender, &extra, &policy, &decision);
+	ack->answer = decision.answer;
+	ack->reason = decision.reason;
+	ack->recipient = msg->sender;
+	ack->dedupe_seconds = (gint64)config->ack_dedupe_minutes * 60;
+	ack->daily_cap = (int)config->ack_daily_cap;
+	ack->rate_limit = (int)config->ack_rate_limit;
+	ack->compose = compose_ack;
+	g_strfreev(trusted);
 }
 
 static sfsistat
@@ -532,12 +643,22 @@ on_eom(SMFICTX *ctx)
 	elapsed_ms = (g_get_monotonic_time() - start) / 1000;
 
 	if (store_pool != NULL) {
+		struct ticketing_ack ack = { 0 };
+		struct ack_context ack_context = { conn->snap, msg, view, &v };
+
+		if (config->ack_enable) {
+			decide_ack(conn->snap, msg, view, &ack);
+			ack.data = &ack_context;
+		}
 		if (store == NULL || found < 0 ||
 		    ticketing_customer(store, conn->snap, view, &v, found == 1 ? &continued : NULL,
-		    id, msg->sender, g_get_real_time() / G_USEC_PER_SEC, &outcome) != 0)
+		    id, msg->sender, g_get_real_time() / G_USEC_PER_SEC,
+		    config->ack_enable ? &ack : NULL, &outcome) != 0)
 			db_error = g_strdup_printf("cannot record the ticket: %s",
 			    store != NULL ? store_errmsg(store) : err);
 		store_pool_give(store_pool, store);
+		if (outcome.ack_queued)
+			sender_wake(ack_sender);
 	}
 	/* A follow-up carries the ticket's urgency, raised or not, for routing. */
 	if (outcome.kind == TICKETING_FOLLOWUP)

@@ -18,4 +18,9 @@ struct store_pool;
  */
 void filter_set_store_pool(struct store_pool *pool);
 
+struct sender;
+
+/* The acknowledgement sender to wake after queueing; set like the pool. */
+void filter_set_sender(struct sender *sender);
+
 #endif

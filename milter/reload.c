@@ -89,6 +89,7 @@ reload_now(const char *config_file)
 		g_error_free(error);
 		return false;
 	}
+	ruleset_prefilter_start(snap->rules);
 	old = snapshot_current();
 	if (old != NULL)
 		warn_fixed_settings(old->config, snap->config);

@@ -15,8 +15,7 @@
 #include "snapshot.h"
 
 #define POLL_SECONDS 5		/* a look at the outbox even when nobody woke us */
-#define BACKOFF_FIRST 30	/* seconds before the first retry, doubling */
-#define BACKOFF_MAX 3600
+#define BACKOFF_MAX 3600	/* the back-off doubles from AckRetrySeconds up to this */
 
 struct sender {
 	struct store *store;	/* this thread's own connection */
@@ -168,7 +167,8 @@ send_one(struct sender *s)
 			    reply);
 	} else {
 		int attempts = item.attempts + 1;
-		gint64 wait = MIN((gint64)BACKOFF_FIRST << MIN(attempts - 1, 20), BACKOFF_MAX);
+		gint64 wait = MIN((gint64)snap->config->ack_retry_seconds << MIN(attempts - 1, 20),
+		    BACKOFF_MAX);
 		gint64 retry_at = outcome == 2 || attempts >= SENDER_MAX_ATTEMPTS ? 0 :
 		    now_seconds() + wait;
 

@@ -6,7 +6,8 @@
  * a bounce of an auto-reply must go nowhere) to AckRelay, over SMTP with
  * libcurl ("smtp://host:port") or through a sendmail binary
  * ("sendmail:/usr/sbin/sendmail"). A temporary failure is retried with
- * back-off (30 s doubling to an hour, SENDER_MAX_ATTEMPTS in all); a
+ * back-off (AckRetrySeconds, 30 s, doubling to an hour, SENDER_MAX_ATTEMPTS
+ * in all); a
  * permanent one (5xx) is given up at once. Each outcome is one log line.
  */
 #ifndef TRIAGE_SENDER_H

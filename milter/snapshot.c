@@ -8,6 +8,13 @@
 static GMutex current_lock;
 static struct snapshot *current;
 
+const char *
+snapshot_builtin_templates(void)
+{
+	return g_file_test(TRIAGE_DATADIR "/templates", G_FILE_TEST_IS_DIR) ?
+	    TRIAGE_DATADIR "/templates" : TRIAGE_SRCDIR "/templates";
+}
+
 struct snapshot *
 snapshot_build(struct config *config, GError **error)
 {
@@ -30,6 +37,17 @@ snapshot_build(struct config *config, GError **error)
 	if (snap->calendar == NULL) {
 		snapshot_unref(snap);
 		return NULL;
+	}
+	snap->zone = g_time_zone_new_identifier(config->time_zone);
+	if (snap->zone == NULL)	/* conf.c checked it; a tzdata removed since? */
+		snap->zone = g_time_zone_new_utc();
+	if (config->ack_enable) {
+		snap->templates = ack_templates_load(snapshot_builtin_templates(),
+		    config->ack_templates_dir, error);
+		if (snap->templates == NULL) {
+			snapshot_unref(snap);
+			return NULL;
+		}
 	}
 	/* conf.c checked every target; config->sla runs from critical down to low. */
 	for (int u = URGENCY_LOW; u <= URGENCY_CRITICAL; u++)
@@ -54,6 +72,9 @@ snapshot_unref(struct snapshot *snap)
 		return;
 	model_free(snap->model);
 	sla_calendar_free(snap->calendar);
+	ack_templates_free(snap->templates);
+	if (snap->zone != NULL)
+		g_time_zone_unref(snap->zone);
 	ruleset_unref(snap->rules);
 	config_unref(snap->config);
 	g_free(snap);

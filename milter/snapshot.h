@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "ack_template.h"
 #include "conf.h"
 #include "model.h"
 #include "ruleset.h"
@@ -24,11 +25,20 @@ struct snapshot {
 	struct model *model;		/* owned, NULL when ModelFile is none */
 	struct sla_calendar *calendar;	/* owned: BusinessHours, TimeZone, HolidaysFile */
 	struct sla_duration sla[URGENCY_CRITICAL + 1];	/* SLA targets by enum urgency */
+	GTimeZone *zone;		/* owned reference: TimeZone */
+	struct ack_templates *templates;	/* owned; NULL when AckEnable is no */
 };
 
 /*
+ * The shipped acknowledgement templates: the installed ones, or the source
+ * tree's when the program runs from its build directory.
+ */
+const char *snapshot_builtin_templates(void);
+
+/*
  * Builds a snapshot from config (taking a reference): loads its rules and
- * model, builds its SLA calendar. NULL with *error when any of them fails.
+ * model, builds its SLA calendar, loads the acknowledgement templates.
+ * NULL with *error when any of them fails.
  */
 struct snapshot *snapshot_build(struct config *config, GError **error);
 

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "outbox.h"
+
 /* References beyond this many (newest first) are not looked at: a thread
  * that long has long been threaded by its newer ones. */
 #define REFERENCES_LOOKED_AT 20
@@ -42,11 +44,71 @@ due_for(const struct snapshot *snap, gint64 from, enum urgency urgency)
 	return due == SLA_NEVER ? 0 : due;
 }
 
+/* Which limit, if any, stops an acknowledgement the message itself allows. */
+static int
+ack_limit(struct store *store, const struct ticketing_ack *ack, gint64 now, const char **reason)
+{
+	int n = 0;
+
+	*reason = NULL;
+	if (ack->dedupe_seconds > 0) {
+		if (outbox_count_to(store, ack->recipient, now - ack->dedupe_seconds, &n) != 0)
+			return -1;
+		if (n > 0) {
+			*reason = "dedupe";
+			return 0;
+		}
+	}
+	if (outbox_count_to(store, ack->recipient, now - 86400, &n) != 0)
+		return -1;
+	if (n >= ack->daily_cap) {
+		*reason = "sender-cap";
+		return 0;
+	}
+	if (outbox_count_all(store, now - 60, &n) != 0)
+		return -1;
+	if (n >= ack->rate_limit)
+		*reason = "rate-cap";
+	return 0;
+}
+
+/* Queues the acknowledgement, or records why there is none. */
+static int
+acknowledge(struct store *store, const struct ticketing_ack *ack, gint64 now,
+    struct ticketing_outcome *out)
+{
+	const char *reason = ack->answer ? NULL : ack->reason;
+	GBytes *message;
+	char *message_id = NULL;
+	gsize len;
+	const void *data;
+	int rc;
+
+	if (reason == NULL && ack_limit(store, ack, now, &reason) != 0)
+		return -1;
+	if (reason != NULL) {
+		out->ack_suppressed = reason;
+		if (tickets_add_event(store, out->ticket.id, now, EVENT_ACK_SUPPRESSED, NULL, NULL,
+		    reason) != 0)
+			return -1;
+		/* A follow-up's suppressed acknowledgement leaves the first one's state. */
+		return out->kind == TICKETING_NEW ?
+		    tickets_set_ack_state(store, out->ticket.id, "suppressed") : 0;
+	}
+	message = ack->compose(ack->data, &out->ticket, &message_id);
+	data = g_bytes_get_data(message, &len);
+	rc = outbox_queue(store, out->ticket.id, now, ack->recipient, message_id, data, len);
+	g_bytes_unref(message);
+	g_free(message_id);
+	out->ack_queued = rc == 0;
+	return rc;
+}
+
 int
 ticketing_customer(struct store *store, const struct snapshot *snap,
     const struct message_view *view, const struct verdict *verdict,
     const struct ticket *continued, const char *queue_id, const char *customer, gint64 now,
-    struct ticketing_outcome *out)
+    const struct ticketing_ack *ack, struct ticketing_outcome *out)
 {
 	const struct config *config = snap->config;
 
@@ -91,6 +153,8 @@ ticketing_customer(struct store *store, const struct snapshot *snap,
 			goto fail;
 		out->kind = TICKETING_NEW;
 	}
+	if (ack != NULL && acknowledge(store, ack, now, out) != 0)
+		goto fail;
 	if (store_commit(store) != 0)
 		return -1;
 	return 0;

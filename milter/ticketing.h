@@ -33,6 +33,25 @@ struct ticketing_outcome {
 	struct ticket ticket;	/* as it stands after this message */
 	bool urgency_raised;
 	bool resolved;		/* this message resolved the ticket */
+	bool ack_queued;	/* an acknowledgement waits in the outbox */
+	const char *ack_suppressed;	/* why none was queued (static), or NULL */
+};
+
+/*
+ * The acknowledgement of a customer's message, when one is wanted: the
+ * decision on the message itself (ack_suppress.h), the limits the store
+ * enforces across messages, and how to compose it once the ticket is known.
+ */
+struct ticketing_ack {
+	bool answer;			/* the message may be answered */
+	const char *reason;		/* why not (static), when !answer */
+	const char *recipient;		/* the envelope sender */
+	gint64 dedupe_seconds;		/* none to one sender within this */
+	int daily_cap;			/* at most this many to one sender in 24 h */
+	int rate_limit;			/* at most this many a minute in all */
+	/* Returns the message (g_bytes_unref) and its Message-ID (g_free). */
+	GBytes *(*compose)(void *data, const struct ticket *ticket, char **message_id);
+	void *data;
 };
 
 /*
@@ -47,12 +66,17 @@ int ticketing_find(struct store *store, const struct snapshot *snap,
  * Records a customer's message with its verdict: a follow-up of *continued
  * when it is not NULL, else a new ticket due by the SLA of its urgency.
  * customer is the envelope sender, used when the message has no From.
+ * With ack (may be NULL), queues the acknowledgement in the same
+ * transaction, or records why not (an "ack_suppressed" event): the
+ * message's own reason, a second one to the sender within the dedupe window
+ * ("dedupe"), the sender's daily cap ("sender-cap"), the global rate
+ * ("rate-cap").
  * 0 when committed, -1 when not (store_errmsg() says why).
  */
 int ticketing_customer(struct store *store, const struct snapshot *snap,
     const struct message_view *view, const struct verdict *verdict,
     const struct ticket *continued, const char *queue_id, const char *customer, gint64 now,
-    struct ticketing_outcome *out);
+    const struct ticketing_ack *ack, struct ticketing_outcome *out);
 
 /*
  * Records an agent's message: a reply on the ticket it continues (found

@@ -21,11 +21,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <curl/curl.h>
 #include <gmime/gmime.h>
 
 #include "filter.h"
 #include "log.h"
 #include "reload.h"
+#include "sender.h"
 #include "snapshot.h"
 #include "storepool.h"
 
@@ -234,6 +236,7 @@ main(int argc, char **argv)
 	struct config *config;
 	struct snapshot *snap;
 	struct store_pool *pool;
+	struct sender *sender;
 	GError *error = NULL;
 	int status;
 
@@ -247,6 +250,11 @@ main(int argc, char **argv)
 		return 78;	/* EX_CONFIG */
 	}
 	g_mime_init();
+	/* Not thread-safe: before any thread exists. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "triage-milter: cannot initialise libcurl\n");
+		return 71;
+	}
 	snap = snapshot_build(config, &error);
 	if (snap == NULL) {
 		fprintf(stderr, "triage-milter: %s\n", error->message);
@@ -333,17 +341,33 @@ main(int argc, char **argv)
 			return 73;	/* EX_CANTCREAT */
 		}
 		filter_set_store_pool(pool);
+		/* Its own connection: it must never wait for a filter thread's. */
+		sender = sender_start(config->database, &opts, err, sizeof(err));
+		if (sender == NULL) {
+			log_msg(LOG_ERR, "Database: %s", err);
+			return 73;
+		}
+		filter_set_sender(sender);
 	}
 	if (!reload_start(o.config_file))
 		return 71;
+	/*
+	 * The body-rule prefilter compiles in a thread of its own, so after
+	 * daemon() (a fork keeps only the calling thread); until it is ready,
+	 * PCRE2 alone classifies.
+	 */
+	ruleset_prefilter_start(snap->rules);
 	log_msg(LOG_INFO, "started: socket %s, %u rules, model %s", config->socket,
 	    ruleset_rule_count(snap->rules), snap->model != NULL ? config->model_file : "none");
 	if (o.foreground)
 		print_mta_hint(stderr, config->socket);
 	status = smfi_main();
 	log_msg(LOG_INFO, "stopped");
+	filter_set_sender(NULL);
+	sender_stop(sender);
 	filter_set_store_pool(NULL);
 	store_pool_free(pool);
+	curl_global_cleanup();
 	if (config->pid_file != NULL)
 		(void)unlink(config->pid_file);
 	snapshot_unref(snap);

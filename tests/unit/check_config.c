@@ -182,6 +182,7 @@ static const char full_file[] =
 	"TrustedAuthservIDs mx1.example.com mx2.example.com\n"
 	"AckDedupeMinutes 30\n"
 	"AckDailyCap 3\n"
+	"AckRetrySeconds 5\n"
 	"AckRateLimit 600\n";
 
 static const char full_printed[] =
@@ -224,6 +225,7 @@ static const char full_printed[] =
 	"TrustedAuthservIDs mx1.example.com mx2.example.com\n"
 	"AckDedupeMinutes 30\n"
 	"AckDailyCap 3\n"
+	"AckRetrySeconds 5\n"
 	"AckRateLimit 600\n";
 
 START_TEST(test_full_file)
@@ -608,7 +610,7 @@ START_TEST(test_print_table)
 		"SLAHigh", "SLANormal", "SLALow", "BusinessHours", "TimeZone", "HolidaysFile",
 		"AckEnable", "AckRelay", "AckFromName", "AckSubject", "AckTemplatesDir",
 		"AckDefaultLanguage", "AckRequireAuth", "TrustedAuthservIDs", "AckDedupeMinutes",
-		"AckDailyCap", "AckRateLimit",
+		"AckDailyCap", "AckRetrySeconds", "AckRateLimit",
 	};
 	char *buf = NULL, **lines, *printed;
 	size_t size = 0;
