@@ -638,9 +638,28 @@ on_eom(SMFICTX *ctx)
 	}
 	in.view = view;
 	in.known_ticket = found == 1;
+	in.deadline = start + (gint64)config->classify_budget_ms * 1000;
 	verdict_init(&v);
 	classify(conn->snap->rules, conn->snap->model, &in, &v);
 	elapsed_ms = (g_get_monotonic_time() - start) / 1000;
+	if (v.incomplete) {
+		char *what = g_strdup_printf("classification stopped at the %u ms ClassifyBudget "
+		    "after %u rules fired", config->classify_budget_ms, v.hits->len);
+
+		/* Tempfail before anything is recorded: the retry must not be a second ticket. */
+		if (config->on_internal_error == ON_ERROR_TEMPFAIL) {
+			status = internal_error(ctx, config, id, what);
+			g_free(what);
+			store_pool_give(store_pool, store);
+			verdict_clear(&v);
+			message_view_free(view);
+			message_done(conn);
+			return status;
+		}
+		/* Accept: the message goes on with the verdict of the rules that ran. */
+		(void)internal_error(ctx, config, id, what);
+		g_free(what);
+	}
 
 	if (store_pool != NULL) {
 		struct ticketing_ack ack = { 0 };
@@ -683,7 +702,7 @@ on_eom(SMFICTX *ctx)
 	    v.complaint ? "yes" : "no", personality_name(v.personality), topic_name(v.topic),
 	    v.language, v.hits->len, msg->forged->len, msg->truncated ? " truncated" : "",
 	    words, elapsed_ms);
-	if (elapsed_ms > (gint64)config->classify_budget_ms)
+	if (!v.incomplete && elapsed_ms > (gint64)config->classify_budget_ms)
 		log_msg(LOG_WARNING, "%s: classification took %" G_GINT64_FORMAT " ms, over the "
 		    "%u ms budget", id, elapsed_ms, config->classify_budget_ms);
 	g_free(words);

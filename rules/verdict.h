@@ -64,6 +64,7 @@ struct verdict {
 	double axes[AXIS_COUNT];	/* summed scores */
 	double model_complaint;		/* learned P(complaint), or -1 when not consulted */
 	GArray *hits;			/* of struct verdict_hit, in evaluation order */
+	bool incomplete;		/* classification stopped at its deadline */
 };
 
 /*

@@ -32,6 +32,8 @@ cleanup() {
 	stop "$inet_pid"
 	stop "$tempfail_pid"
 	rm -rf "$dir"
+	stop "${budget_accept_pid:-}"
+	stop "${budget_tempfail_pid:-}"
 }
 trap cleanup EXIT INT TERM
 
@@ -106,7 +108,7 @@ else
 fi
 
 for script in "$TESTS_SRCDIR"/milter/*.lua; do
-	case "$script" in */common.lua | */reload-load.lua | */dbfault.lua) continue ;; esac
+	case "$script" in */common.lua | */reload-load.lua | */dbfault.lua | */budget.lua) continue ;; esac
 	if timeout 60 miltertest -D sock="unix:$dir/milter.sock" -D srcdir="$srcdir" \
 		-s "$script" >"$dir/out" 2>&1; then
 		passed=$((passed + 1))
@@ -208,6 +210,33 @@ else
 	echo "SKIP: sqlite3 missing: no database fault test" >&2
 fi
 stop "$tempfail_pid"
+
+# ClassifyBudget: two more filters with a 1 ms budget and room for a big
+# body, one per OnInternalError policy; classification stops at the
+# deadline, the message passes (stamped) or is tempfailed, one log line each.
+for policy in accept tempfail; do
+	sed "s|^Socket .*|Socket local:$dir/budget-$policy.sock|; s|^PidFile .*|PidFile none|;
+		s|^MaxScanBytes .*|MaxScanBytes 4M|" "$dir/triage-milter.conf" >"$dir/budget-$policy.conf"
+	printf 'ClassifyBudget 1\nOnInternalError %s\n' "$policy" >>"$dir/budget-$policy.conf"
+	"$MILTER" -f -c "$dir/budget-$policy.conf" 2>"$dir/budget-$policy.log" &
+	eval "budget_${policy}_pid=\$!"
+done
+for policy in accept tempfail; do
+	i=0
+	while [ ! -S "$dir/budget-$policy.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if timeout 60 miltertest -D sock="unix:$dir/budget-$policy.sock" -D srcdir="$srcdir" \
+		-D expect="$policy" -s "$TESTS_SRCDIR/milter/budget.lua" >"$dir/out" 2>&1 &&
+		grep -q "classification stopped at the 1 ms ClassifyBudget.*(OnInternalError $policy)" \
+			"$dir/budget-$policy.log"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); echo "FAIL: ClassifyBudget, $policy:" >&2
+		sed 's/^/  /' "$dir/out" "$dir/budget-$policy.log" >&2
+	fi
+done
+kill "$budget_accept_pid" "$budget_tempfail_pid" 2>/dev/null
+stop "$budget_accept_pid"
+stop "$budget_tempfail_pid"
 
 # The same filter on a TCP socket on 127.0.0.1: it must set TCP_NODELAY
 # (libmilter does not) and serve the same script.
