@@ -123,6 +123,15 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_recipient ON outbox(recipient, created_at);"
 	"CREATE INDEX outbox_created ON outbox(created_at);"
 	"CREATE INDEX outbox_message_id ON outbox(message_id);",
+
+	/* 4: the rules each customer message fired, for `triage themes`. */
+	"CREATE TABLE ticket_rules ("
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  rule TEXT NOT NULL"
+	");"
+	"CREATE INDEX ticket_rules_ticket ON ticket_rules(ticket_id);"
+	"CREATE INDEX ticket_rules_at ON ticket_rules(at, rule);",
 };
 
 int

@@ -16,7 +16,7 @@
 enum slot {
 	S_NEXT_NUMBER = STORE_SLOTS_TICKETS, S_INSERT_TICKET, S_INSERT_EVENT, S_FIND_BY_MESSAGE_ID, S_FIND_BY_REF,
 	S_FOLLOWUP, S_RAISE, S_FIRST_RESPONSE, S_RESOLVE, S_PURGE_EVENTS, S_PURGE_TICKETS,
-	S_ACK_STATE,
+	S_ACK_STATE, S_ADD_RULE, S_PURGE_RULES,
 };
 
 #define TICKET_COLUMNS \
@@ -304,9 +304,32 @@ tickets_set_ack_state(struct store *store, int64_t ticket_id, const char *state)
 }
 
 int
+tickets_add_rule(struct store *store, int64_t ticket_id, int64_t at, const char *rule)
+{
+	sqlite3_stmt *stmt = store_stmt(store, S_ADD_RULE,
+	    "INSERT INTO ticket_rules (ticket_id, at, rule) VALUES (?1, ?2, ?3)");
+
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, ticket_id);
+	sqlite3_bind_int64(stmt, 2, at);
+	bind_text(stmt, 3, rule);
+	return run(stmt);
+}
+
+int
 tickets_purge(struct store *store, int64_t before, int *deleted)
 {
 	sqlite3_stmt *stmt;
+
+	stmt = store_stmt(store, S_PURGE_RULES,
+	    "DELETE FROM ticket_rules WHERE ticket_id IN "
+	    "(SELECT id FROM tickets WHERE received_at < ?1)");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, before);
+	if (run(stmt) != 0)
+		return -1;
 
 	/* Events go by ON DELETE CASCADE too; deleting them first keeps that cheap. */
 	stmt = store_stmt(store, S_PURGE_EVENTS,

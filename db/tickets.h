@@ -104,6 +104,9 @@ int tickets_resolve(struct store *store, struct ticket *t, int64_t at, const cha
  */
 int tickets_set_ack_state(struct store *store, int64_t ticket_id, const char *state);
 
+/* Records that a customer's message on the ticket fired rule (for themes). */
+int tickets_add_rule(struct store *store, int64_t ticket_id, int64_t at, const char *rule);
+
 /* Deletes the tickets received before `before`, with their events; *deleted counts them. */
 int tickets_purge(struct store *store, int64_t before, int *deleted);
 

@@ -37,12 +37,4 @@ void sender_wake(struct sender *sender);
 /* Finishes the message in hand, stops the thread, closes. NULL is accepted. */
 void sender_stop(struct sender *sender);
 
-/*
- * Hands one message to relay. Returns 0 (taken), 1 (temporary failure:
- * retry) or 2 (permanent failure), with the MTA's words in reply
- * (replylen bytes). Exposed for the tests.
- */
-int sender_submit(const char *relay, const char *recipient, const unsigned char *message,
-    size_t len, char *reply, size_t replylen);
-
 #endif

@@ -153,6 +153,10 @@ ticketing_customer(struct store *store, const struct snapshot *snap,
 			goto fail;
 		out->kind = TICKETING_NEW;
 	}
+	for (guint i = 0; i < verdict->hits->len; i++)
+		if (tickets_add_rule(store, out->ticket.id, now,
+		    g_array_index(verdict->hits, struct verdict_hit, i).name) != 0)
+			goto fail;
 	if (ack != NULL && acknowledge(store, ack, now, out) != 0)
 		goto fail;
 	if (store_commit(store) != 0)

@@ -212,10 +212,12 @@ if [ "$(q 'SELECT count(*) FROM tickets')" -eq $((sent - 2)) ]; then pass; else
 	fail "$(q 'SELECT count(*) FROM tickets') ticket rows, want $((sent - 2))"; fi
 file=$(delivered forged)
 ref=$(header "${file:-/dev/null}" X-Triage-Ticket)
-if [ -n "$ref" ] && [ "$(q "SELECT urgency FROM tickets WHERE ref = '$ref'")" = critical ]; then
+if [ -n "$ref" ] && [ "$(q "SELECT urgency FROM tickets WHERE ref = '$ref'")" = critical ] &&
+	[ "$(q "SELECT count(*) FROM ticket_rules r JOIN tickets t ON t.id = r.ticket_id
+		WHERE t.ref = '$ref' AND r.rule = 'EN_OUTAGE'")" -eq 1 ]; then
 	pass
 else
-	fail "forged: X-Triage-Ticket '$ref' is not a critical ticket in the database"
+	fail "forged: X-Triage-Ticket '$ref' is not a critical ticket with EN_OUTAGE in the database"
 fi
 
 # 6. A conversation: the customer writes, an agent answers (to the customer,

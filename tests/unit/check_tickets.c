@@ -229,15 +229,23 @@ START_TEST(test_purge_never_reuses_numbers)
 	struct ticket t;
 	int deleted = -1;
 
-	create("<old1@x>", "low", 1000, 0);
+	struct ticket old1 = create("<old1@x>", "low", 1000, 0), recent;
+
 	create("<old2@x>", "low", 2000, 0);
-	create("<new@x>", "low", 9000, 0);
+	recent = create("<new@x>", "low", 9000, 0);
+	ck_assert_int_eq(store_begin(store), 0);
+	ck_assert_int_eq(tickets_add_rule(store, old1.id, 1000, "EN_REFUND_DEMAND"), 0);
+	ck_assert_int_eq(tickets_add_rule(store, recent.id, 9000, "EN_LATE_DELIVERY"), 0);
+	ck_assert_int_eq(store_commit(store), 0);
+	ck_assert_int_eq(peek_int("SELECT count(*) FROM ticket_rules"), 2);
 	ck_assert_int_eq(store_begin(store), 0);
 	ck_assert_int_eq(tickets_purge(store, 5000, &deleted), 0);
 	ck_assert_int_eq(store_commit(store), 0);
 	ck_assert_int_eq(deleted, 2);
 	ck_assert_int_eq(peek_int("SELECT count(*) FROM tickets"), 1);
 	ck_assert_int_eq(peek_int("SELECT count(*) FROM events"), 1);
+	ck_assert_int_eq(peek_int("SELECT count(*) FROM ticket_rules WHERE rule = 'EN_LATE_DELIVERY'"), 1);
+	ck_assert_int_eq(peek_int("SELECT count(*) FROM ticket_rules"), 1);
 	ck_assert_int_eq(store_begin(store), 0);
 	ck_assert_int_eq(tickets_purge(store, 10000, &deleted), 0);
 	ck_assert_int_eq(store_commit(store), 0);
