@@ -146,6 +146,7 @@ store_options_default(struct store_options *opts)
 	opts->sync = STORE_SYNC_NORMAL;
 	opts->busy_timeout_ms = 5000;
 	opts->read_only = 0;
+	opts->schema_version = 0;
 }
 
 static void
@@ -187,9 +188,8 @@ store_schema_version(struct store *store)
 
 /* Runs the migrations from version `from` on, in one transaction. */
 static int
-migrate(sqlite3 *db, int from, char *errbuf, size_t errlen)
+migrate(sqlite3 *db, int from, int latest, char *errbuf, size_t errlen)
 {
-	int latest = store_schema_version_latest();
 	char *err = NULL;
 	char pragma[64];
 
@@ -230,7 +230,7 @@ store_open(const char *path, const struct store_options *opts, char *errbuf, siz
 	struct store *store;
 	sqlite3 *db = NULL;
 	char pragma[64];
-	int flags, version;
+	int flags, version, target;
 
 	if (opts == NULL) {
 		store_options_default(&defaults);
@@ -268,7 +268,9 @@ store_open(const char *path, const struct store_options *opts, char *errbuf, siz
 		sqlite3_close(db);
 		return NULL;
 	}
-	if (version < store_schema_version_latest()) {
+	target = opts->schema_version > 0 && opts->schema_version < store_schema_version_latest() ?
+	    opts->schema_version : store_schema_version_latest();
+	if (version < target) {
 		if (opts->read_only) {
 			set_error(errbuf, errlen, "database %s has schema %d, older than %d; "
 			    "open it read-write once to migrate", path, version,
@@ -276,7 +278,7 @@ store_open(const char *path, const struct store_options *opts, char *errbuf, siz
 			sqlite3_close(db);
 			return NULL;
 		}
-		if (migrate(db, version, errbuf, errlen) != 0) {
+		if (migrate(db, version, target, errbuf, errlen) != 0) {
 			sqlite3_close(db);
 			return NULL;
 		}

@@ -23,6 +23,7 @@ struct store_options {
 	enum store_sync sync;
 	int busy_timeout_ms;	/* how long a writer waits for a lock */
 	int read_only;		/* open without creating or migrating */
+	int schema_version;	/* migrate only this far; 0 for the latest (tests use it) */
 };
 
 /* Fills opts with the defaults: NORMAL sync, 5000 ms busy timeout, read-write. */

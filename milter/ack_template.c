@@ -26,6 +26,7 @@ enum field {
 	FIELD_DUE,
 	FIELD_DUE_DATE,
 	FIELD_DUE_TIME,
+	FIELD_COMPLAINT,	/* "yes" or empty: for {{#complaint}} sections */
 	FIELD_COUNT
 };
 
@@ -34,7 +35,7 @@ G_STATIC_ASSERT(FIELD_DUE_DATE == FIELD_DUE + ACK_DUE_DATE);
 G_STATIC_ASSERT(FIELD_DUE_TIME == FIELD_DUE + ACK_DUE_TIME);
 
 static const char *const field_names[FIELD_COUNT] = {
-	"name", "ticket", "subject", "due", "due_date", "due_time",
+	"name", "ticket", "subject", "due", "due_date", "due_time", "complaint",
 };
 
 #define TYPE_COUNT 4
@@ -891,6 +892,7 @@ ack_render(const struct ack_templates *t, const char *language,
 	values[FIELD_TICKET] = clean_value(v->ticket, ACK_TICKET_MAX);
 	values[FIELD_SUBJECT] = clean_value(v->subject, ACK_SUBJECT_MAX);
 	format_due_all(lang->dates, v->due, v->zone, &values[FIELD_DUE]);
+	values[FIELD_COMPLAINT] = g_strdup(v->complaint ? "yes" : "");
 
 	for (guint i = 0; i < tp->ops->len;) {
 		const struct op *op = &g_array_index(tp->ops, struct op, i);

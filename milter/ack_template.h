@@ -21,10 +21,12 @@
  *	{{due_date}}	Only the date ("Tuesday 26 November").
  *	{{due_time}}	Only the clock time, as written in the language
  *			("11:00"; Norwegian and Danish "11.00").
+ *	{{complaint}}	"yes" for a complaint, else empty: meant for sections,
+ *			so that only a complaint gets an apology.
  *	{{#x}}...{{/x}}	The text between renders only when x is present
  *			(non-empty after cleaning, see below).
  *	{{^x}}...{{/x}}	Only when x is absent. Sections nest (at most 8 deep)
- *			and may span lines; x is any of the six names.
+ *			and may span lines; x is any of the seven names.
  *
  * Blanks inside the braces are allowed ({{ name }}). A line holding nothing
  * but one section tag ({{#due}}, {{^due}} or {{/due}}, blanks aside) is
@@ -83,6 +85,7 @@
 #ifndef TRIAGE_ACK_TEMPLATE_H
 #define TRIAGE_ACK_TEMPLATE_H
 
+#include <stdbool.h>
 #include <glib.h>
 
 #define ACK_NAME_MAX		100	/* characters of {{name}} */
@@ -116,6 +119,7 @@ struct ack_values {
 	const char *subject;	/* the Subject they wrote, or NULL */
 	gint64 due;		/* Unix seconds; 0 (or less) for no due time */
 	GTimeZone *zone;	/* zone the due time is told in; NULL for UTC */
+	bool complaint;	/* a complaint: {{#complaint}} apologises, {{^complaint}} does not */
 };
 
 /* Which part of a due time ack_format_due() spells. */

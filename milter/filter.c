@@ -550,6 +550,7 @@ compose_ack(void *data, const struct ticket *ticket, char **message_id)
 		.subject = c->view->subject,
 		.due = ticket->due_at,
 		.zone = c->snap->zone,
+		.complaint = c->verdict->complaint,
 	};
 	const char *language = NULL;
 	char *body = ack_render(c->snap->templates, c->verdict->language,

@@ -46,6 +46,7 @@ golden_values(void)
 	v.subject = "Invoice 4711 charged twice";
 	v.due = due_fixed;
 	v.zone = stockholm;
+	v.complaint = true;	/* a charge twice: the apology belongs */
 	return &v;
 }
 
@@ -898,6 +899,32 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* Only a complaint gets an apology: a thank-you note is answered warmly, without one. */
+START_TEST(test_apology_only_for_complaints)
+{
+	static const struct { const char *lang, *apology; } cases[] = {
+		{ "en", "sorry" }, { "sv", "ursäkt" }, { "nb", "beklager" },
+		{ "da", "beklager" }, { "de", "tut uns leid" }, { "bg", "съжаляваме" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct ack_values v = *golden_values();
+		char *with, *without;
+
+		with = render(cases[i].lang, "personal", &v);
+		v.complaint = false;
+		without = render(cases[i].lang, "personal", &v);
+		ck_assert_msg(strstr(with, cases[i].apology) != NULL, "%s: complaint without \"%s\"",
+		    cases[i].lang, cases[i].apology);
+		ck_assert_msg(strstr(without, cases[i].apology) == NULL, "%s: apology to a non-complaint",
+		    cases[i].lang);
+		ck_assert_msg(strstr(without, "T-000123") != NULL, "%s: no ticket", cases[i].lang);
+		g_free(with);
+		g_free(without);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -922,6 +949,7 @@ main(void)
 	tcase_add_loop_test(tc, test_golden, 0, NLANG * NTYPE);
 	tcase_add_loop_test(tc, test_shape, 0, NLANG * NTYPE);
 	tcase_add_test(tc, test_name_absent);
+	tcase_add_test(tc, test_apology_only_for_complaints);
 	tcase_add_test(tc, test_due_absent);
 	tcase_add_test(tc, test_fallback);
 	tcase_add_test(tc, test_default_personality);

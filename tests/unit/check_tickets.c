@@ -333,6 +333,79 @@ START_TEST(test_migrate_from_v1)
 }
 END_TEST
 
+/*
+ * A database left at every earlier schema version, with a ticket and an
+ * event in it, migrates to the latest: the rows survive, threading finds
+ * them, new tickets can be made, the views answer.
+ */
+START_TEST(test_migrate_from_every_version)
+{
+	int latest = store_schema_version_latest();
+
+	for (int v = 1; v < latest; v++) {
+		char *old = g_strdup_printf("%s/v%d.db", tmpdir, v);
+		struct store_options opts;
+		struct store *at_v, *migrated;
+		struct ticket t, found;
+		char err[256] = "";
+		char *saved_path = path;
+
+		store_options_default(&opts);
+		opts.schema_version = v;
+		at_v = store_open(old, &opts, err, sizeof(err));
+		ck_assert_msg(at_v != NULL, "v%d: %s", v, err);
+		ck_assert_int_eq(store_schema_version(at_v), v);
+		store_close(at_v);
+		path = old;	/* peek() at this file */
+		g_free(peek("INSERT INTO tickets (id, ref, message_id, customer_address, urgency, "
+		    "received_at) VALUES (5, 'T-000005', 'old@example.net', 'c@example.net', "
+		    "'normal', 1000) RETURNING id"));
+		g_free(peek("INSERT INTO events (ticket_id, at, kind, message_id) VALUES "
+		    "(5, 1001, 'agent_reply', 'reply@example.com') RETURNING id"));
+		ck_assert_int_eq(peek_int("SELECT count(*) FROM tickets"), 1);
+
+		migrated = store_open(old, NULL, err, sizeof(err));
+		ck_assert_msg(migrated != NULL, "from v%d: %s", v, err);
+		ck_assert_int_eq(store_schema_version(migrated), latest);
+		ck_assert_int_eq(tickets_find_by_message_id(migrated, "reply@example.com", &found), 1);
+		ck_assert_str_eq(found.ref, "T-000005");
+		{
+			struct ticket_new n = { .customer_address = "n@x", .urgency = "low",
+			    .received_at = 2000 };
+
+			ck_assert_int_eq(store_begin(migrated), 0);
+			ck_assert_msg(tickets_create(migrated, &n, "T-", &t) == 0, "from v%d: %s", v,
+			    store_errmsg(migrated));
+			ck_assert_int_eq(store_commit(migrated), 0);
+		}
+		store_close(migrated);
+		ck_assert_int_eq(peek_int("SELECT count(*) FROM v_tickets"), 2);
+		ck_assert_int_eq(peek_int("SELECT count(DISTINCT ref) FROM tickets"), 2);
+		path = saved_path;
+		g_free(old);
+	}
+}
+END_TEST
+
+/* StoreText: the customer's text is kept only when given. */
+START_TEST(test_store_text)
+{
+	struct ticket_new n = { .customer_address = "c@x", .urgency = "low", .received_at = 1,
+	    .text = "Hej, var är paketet?" };
+	struct ticket t;
+	char *text;
+
+	create("<plain@x>", "low", 1, 0);
+	ck_assert_int_eq(store_begin(store), 0);
+	ck_assert_int_eq(tickets_create(store, &n, "T-", &t), 0);
+	ck_assert_int_eq(store_commit(store), 0);
+	ck_assert_int_eq(peek_int("SELECT count(*) FROM tickets WHERE customer_text IS NULL"), 1);
+	text = peek("SELECT customer_text FROM tickets WHERE ref = 'T-000002'");
+	ck_assert_str_eq(text, "Hej, var är paketet?");
+	g_free(text);
+}
+END_TEST
+
 static Suite *
 tickets_suite(void)
 {
@@ -350,6 +423,8 @@ tickets_suite(void)
 	tcase_add_test(tc, test_ref_in_text);
 	tcase_add_test(tc, test_create_rejects_bad_input);
 	tcase_add_test(tc, test_migrate_from_v1);
+	tcase_add_test(tc, test_migrate_from_every_version);
+	tcase_add_test(tc, test_store_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
