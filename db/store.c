@@ -7,6 +7,7 @@
  */
 #include "store.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,6 +299,7 @@ store_close(struct store *store)
 {
 	if (store == NULL)
 		return;
+	store_rollback(store);	/* and give up the writer's turn, if held */
 	for (size_t i = 0; i < STORE_STMT_MAX; i++)
 		sqlite3_finalize(store->stmts[i]);
 	sqlite3_close(store->db);
@@ -321,6 +323,26 @@ store_stmt(struct store *store, unsigned slot, const char *sql)
 }
 
 /*
+ * One writer at a time in this process, queued on a mutex. SQLite allows
+ * one writer per database anyway; left to itself, each waiting connection
+ * polls with growing sleeps (the busy handler), which is unfair: under
+ * load one thread can lose every race until its busy timeout runs out and
+ * SQLITE_BUSY reaches the caller (seen with 16 writers on a loaded
+ * machine). Threads now wait their turn on the mutex, and the busy timeout
+ * only covers other processes (`triage resolve`, a second filter).
+ */
+static pthread_mutex_t process_writer = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+writer_release(struct store *store)
+{
+	if (store->writing) {
+		store->writing = 0;
+		pthread_mutex_unlock(&process_writer);
+	}
+}
+
+/*
  * Writers take the lock at BEGIN (IMMEDIATE), not at their first write:
  * a deferred transaction that reads and then writes can fail with
  * SQLITE_BUSY that no busy timeout cures, when another writer got in
@@ -329,14 +351,23 @@ store_stmt(struct store *store, unsigned slot, const char *sql)
 int
 store_begin(struct store *store)
 {
-	return sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	if (!store->writing) {
+		pthread_mutex_lock(&process_writer);
+		store->writing = 1;
+	}
+	if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	writer_release(store);
+	return -1;
 }
 
 int
 store_commit(struct store *store)
 {
-	if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		writer_release(store);
 		return 0;
+	}
 	/* COMMIT can fail busy and leave the transaction open: end it. */
 	store_rollback(store);
 	return -1;
@@ -347,6 +378,7 @@ store_rollback(struct store *store)
 {
 	if (!sqlite3_get_autocommit(store->db))
 		(void)sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	writer_release(store);
 }
 
 const char *

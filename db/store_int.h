@@ -17,6 +17,7 @@
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[STORE_STMT_MAX];	/* by slot, prepared on first use */
+	int writing;		/* holds the process's writer turn (store.c) */
 };
 
 /*
