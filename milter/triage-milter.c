@@ -1,7 +1,7 @@
 /*
  * triage-milter.c - the daemon: options, start-up, then libmilter's loop.
  *
- *   triage-milter [-c FILE] [-f] [-n] [-V]
+ *   triage-milter [-c FILE] [-f] [-n] [-T] [-V]
  *
  * Without -c the embedded defaults apply: a unix socket and a SQLite file
  * in the working directory, the rules and model of the installation (or of
@@ -44,10 +44,11 @@ struct options {
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: triage-milter [-c FILE] [-f] [-n] [-V]\n"
+	fprintf(out, "usage: triage-milter [-c FILE] [-f] [-n] [-T] [-V]\n"
 	    "  -c FILE  read settings from FILE (triage-milter.conf(5))\n"
 	    "  -f       stay in the foreground and log to standard error\n"
 	    "  -n       check the settings, rules and model, print the settings, exit\n"
+	    "  -T       print every setting: name, type, default, help, and exit\n"
 	    "  -V       print the version and exit\n");
 }
 
@@ -56,11 +57,12 @@ parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "c:fnVh")) != -1) {
+	while ((c = getopt(argc, argv, "c:fnTVh")) != -1) {
 		switch (c) {
 		case 'c': o->config_file = optarg; break;
 		case 'f': o->foreground = true; break;
 		case 'n': o->check_only = true; break;
+		case 'T': config_print_table(stdout); exit(0);
 		case 'V': printf("triage-milter %s\n", PACKAGE_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
