@@ -8,6 +8,7 @@
 # leaves the machine. Facts this relies on are in shared/TESTING.md.
 #
 #   pp_init DIR          choose ports, write DIR/pf/{main,master}.cf
+#   pp_listener VAR MILTER  add a 127.0.0.1 smtpd with that smtpd_milters; port in VAR
 #   pp_start             start the sink and Postfix
 #   pp_stop              stop both (by PID) and wait until they are gone
 #   pp_wait_delivered N SECONDS   wait until the sink holds N messages
@@ -39,6 +40,7 @@ pp_init() {
 	PP_SMTP_PORT=$(pp_pick_port "$base")
 	PP_PLAIN_PORT=$(pp_pick_port $((PP_SMTP_PORT + 1)))
 	PP_SINK_PORT=$(pp_pick_port $((PP_PLAIN_PORT + 1)))
+	PP_NEXT_PORT=$((PP_SINK_PORT + 1))
 	: "${PP_MILTER:=}"
 	cat >"$PP_DIR/pf/main.cf" <<EOF
 compatibility_level = 3.6
@@ -95,6 +97,15 @@ anvil     unix  - - n -    1 anvil
 scache    unix  - - n -    1 scache
 postlog   unix-dgram n - n - 1 postlogd
 EOF
+}
+
+# pp_listener VAR MILTER: one more smtpd on 127.0.0.1 with its own
+# smtpd_milters (after pp_init, before pp_start); its port goes into VAR.
+pp_listener() {
+	port=$(pp_pick_port "$PP_NEXT_PORT")
+	PP_NEXT_PORT=$((port + 1))
+	echo "127.0.0.1:$port inet n - n - - smtpd -o smtpd_milters=$2" >>"$PP_DIR/pf/master.cf"
+	eval "$1=$port"
 }
 
 pp_start() {
