@@ -766,7 +766,8 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	if (f0 & SMFIF_SETSYMLIST) {
 		actions |= SMFIF_SETSYMLIST;
 		smfi_setsymlist(ctx, SMFIM_CONNECT, "{daemon_name} {client_addr}");
-		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen}");
+		/* Sendmail knows the queue id from MAIL on; Postfix from end of message. */
+		smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
 		smfi_setsymlist(ctx, SMFIM_EOM, "i");
 	}
 	*pf0 = actions;

@@ -248,6 +248,14 @@ sent=$((sent + 4))
 wait_named 60 c1 a1 c2 a2 || fail "the conversation was not delivered"
 
 ref=$(q "SELECT ref FROM tickets WHERE message_id = 'c1@example.net'")
+# The ticket and the filter's log line carry Postfix's queue id for c1.
+qid=$(grep "message-id=<c1@example.net>" "$dir/maillog" | head -1 | sed -E 's/.*: ([0-9A-F]+): message-id=.*/\1/')
+if [ -n "$qid" ] && [ "$(q "SELECT queue_id FROM tickets WHERE ref = '$ref'")" = "$qid" ] &&
+	grep -q "^triage-milter: $qid: urgency=" "$dir/milter.log"; then
+	pass
+else
+	fail "c1: queue id '$qid' not in its ticket ($(q "SELECT queue_id FROM tickets WHERE ref = '$ref'")) or log line"
+fi
 c1=$(delivered c1) c2=$(delivered c2) a2=$(delivered a2)
 row=$(q "SELECT first_response_by, first_response_at - received_at >= 0, contact_count,
 	urgency, resolved_at IS NOT NULL FROM tickets WHERE ref = '$ref'")
