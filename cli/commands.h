@@ -12,5 +12,9 @@ int cmd_classify(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_overdue(int argc, char **argv);
+int cmd_themes(int argc, char **argv);
+int cmd_ticket(int argc, char **argv);
 
 #endif

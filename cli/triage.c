@@ -21,6 +21,10 @@ static const struct subcommand {
 	{ "learn", cmd_learn, "train the learned model from a labelled CSV file" },
 	{ "resolve", cmd_resolve, "mark tickets resolved" },
 	{ "purge", cmd_purge, "delete tickets (and their events) older than some days" },
+	{ "report", cmd_report, "first response times, SLA shares, spread over weeks, backlog" },
+	{ "overdue", cmd_overdue, "tickets to chase now (a Nagios-style check for cron)" },
+	{ "themes", cmd_themes, "complaints by topic and week, and the rules they fire" },
+	{ "ticket", cmd_ticket, "one ticket's fields, events and rules" },
 };
 
 static void
