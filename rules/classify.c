@@ -199,6 +199,26 @@ logit(double p)
 	return log(p / (1.0 - p));
 }
 
+/*
+ * Returns the features of the opening of the body, the first
+ * MODEL_INPUT_MAX bytes cut before a character that straddles the bound;
+ * made on the first call, kept in *text for the next.
+ */
+static const struct model_text *
+opening_text(const struct evaluation *ev, struct model_text **text)
+{
+	char *opening;
+
+	if (*text != NULL)
+		return *text;
+	opening = g_strdup(ev->body);
+	if (strlen(opening) > MODEL_INPUT_MAX)
+		*g_utf8_find_prev_char(opening, opening + MODEL_INPUT_MAX + 1) = '\0';
+	*text = model_text_new(opening);
+	g_free(opening);
+	return *text;
+}
+
 /* The heads whose class names are axes (other than complaint's yes/no). */
 static const char *const class_heads[] = { "personality", "topic" };
 
@@ -211,13 +231,9 @@ add_model(const struct ruleset *set, const struct model *model, const struct eva
 	    .description = "learned model (triage learn), weighted by model_weight" };
 	bool any = false;
 	double probs[MODEL_MAX_CLASSES], weight[AXIS_COUNT];
-	char *opening;
+	struct model_text *text = NULL;	/* the opening's features, made on first use */
 
 	ruleset_model_weights(set, ev->language, weight);
-	opening = g_strdup(ev->body);
-
-	if (strlen(opening) > MODEL_INPUT_MAX)
-		*g_utf8_find_prev_char(opening, opening + MODEL_INPUT_MAX + 1) = '\0';
 
 	/*
 	 * The complaint axis uses the "complaint" head's log-odds of "yes"; so
@@ -225,7 +241,8 @@ add_model(const struct ruleset *set, const struct model *model, const struct eva
 	 * person should read it.
 	 */
 	if ((weight[AXIS_COMPLAINT] != 0.0 || weight[AXIS_URGENCY] != 0.0) &&
-	    model_predict(model, "complaint", opening, probs, MODEL_MAX_CLASSES) == 2) {
+	    model_text_predict(model, "complaint", opening_text(ev, &text), probs,
+	    MODEL_MAX_CLASSES) == 2) {
 		double logodds = CLAMP(logit(probs[1]), -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX);
 
 		out->model_complaint = probs[1];
@@ -248,8 +265,8 @@ add_model(const struct ruleset *set, const struct model *model, const struct eva
 
 			if (a < 0 || a == AXIS_COMPLAINT || a == AXIS_URGENCY || weight[a] == 0.0)
 				continue;
-			if (!predicted && model_predict(model, class_heads[h], opening, probs,
-			    MODEL_MAX_CLASSES) != (int)n)
+			if (!predicted && model_text_predict(model, class_heads[h],
+			    opening_text(ev, &text), probs, MODEL_MAX_CLASSES) != (int)n)
 				break;
 			predicted = true;
 			ratio = log(CLAMP(probs[c], 1e-6, 1.0) * (double)n);
@@ -257,7 +274,7 @@ add_model(const struct ruleset *set, const struct model *model, const struct eva
 			any = true;
 		}
 	}
-	g_free(opening);
+	model_text_free(text);
 	if (!any)
 		return;
 	for (int a = 0; a < AXIS_COUNT; a++)

@@ -81,6 +81,19 @@ struct head {
 	size_t nfeatures;
 	float *weights;		/* nfeatures rows of nclasses */
 	GHashTable *index;	/* feature (borrowed from features) -> index + 1 */
+	/*
+	 * The same map for prediction: open addressing by feature_hash(), so a
+	 * text's features are hashed once for every head. Built by
+	 * head_index_build() once the features are final; slots NULL before.
+	 */
+	struct feature_slot *slots;
+	size_t mask;		/* slots - 1, a power of two minus one */
+	guint32 *lengths;	/* nfeatures lengths of the features, for the lookup */
+};
+
+struct feature_slot {
+	guint32 tag;		/* the upper half of the feature's hash */
+	guint32 index;		/* feature index + 1; 0 for an empty slot */
 };
 
 struct model {
@@ -99,6 +112,31 @@ struct model {
 
 /* Called with each feature, NUL-terminated, valid until the call returns. */
 typedef void (*feature_fn)(const char *feature, gsize len, void *data);
+
+/*
+ * A 64-bit hash of the len bytes of s, eight at a time; for the tables of
+ * this process only (it depends on the byte order).
+ */
+static guint64
+feature_hash(const char *s, size_t len)
+{
+	guint64 h = 0x9E3779B97F4A7C15ull ^ (guint64)len, w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+	}
+	if (len > 0) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
+	h ^= h >> 33;
+	return h;
+}
 
 struct tokens {
 	GString *buf;		/* the tokens, each followed by a NUL */
@@ -125,6 +163,15 @@ static const char *
 token_at(const struct tokens *t, guint i)
 {
 	return t->buf->str + g_array_index(t->start, gsize, i);
+}
+
+/* The length of token i of t, without its NUL. */
+static gsize
+token_len(const struct tokens *t, guint i)
+{
+	gsize end = i + 1 < t->start->len ? g_array_index(t->start, gsize, i + 1) : t->buf->len;
+
+	return end - g_array_index(t->start, gsize, i) - 1;
 }
 
 static inline gunichar
@@ -416,8 +463,15 @@ fold_text(const char *text)
 
 	for (size_t i = 0; i < len && ascii; i++)
 		ascii = !((unsigned char)text[i] & 0x80);
-	if (ascii)
-		return g_ascii_strdown(text, (gssize)len);
+	if (ascii) {
+		char *lower = g_malloc(len + 1);
+
+		for (size_t i = 0; i < len; i++)
+			lower[i] = text[i] >= 'A' && text[i] <= 'Z' ? (char)(text[i] + 'a' - 'A') :
+			    text[i];
+		lower[len] = '\0';
+		return lower;
+	}
 
 	/* Cut before a character that straddles the bound, not inside it. */
 	for (int i = 0; i < 3 && len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80; i++)
@@ -512,30 +566,73 @@ static const struct {
 	    "seriously done never nothing useless waiting wait yet hurry quick fast" },
 };
 
-/* word -> index + 1 in word_classes; built once, then only read. */
-static GHashTable *word_class_index;
+/*
+ * Word -> index + 1 in word_classes, by open addressing on feature_hash();
+ * built once, then only read; the slots are more than twice the words.
+ */
+#define WORD_CLASS_SLOTS 1024
+
+static struct {
+	const char *word;	/* kept for the life of the process */
+	size_t len;
+	guint64 hash;
+	guint index;
+} word_class_slots[WORD_CLASS_SLOTS];
 
 static gpointer
 build_word_classes(gpointer unused)
 {
 	(void)unused;
-	word_class_index = g_hash_table_new(g_str_hash, g_str_equal);
 	for (size_t c = 0; c < G_N_ELEMENTS(word_classes); c++) {
 		char **words = g_strsplit(word_classes[c].words, " ", -1);
 
-		/* The table keeps the strings for the life of the process. */
-		for (char **w = words; *w != NULL; w++)
-			if (**w != '\0')
-				g_hash_table_insert(word_class_index, *w, GUINT_TO_POINTER(c + 1));
+		for (char **w = words; *w != NULL; w++) {
+			size_t len = strlen(*w);
+			guint64 hash = feature_hash(*w, len);
+			size_t i = hash & (WORD_CLASS_SLOTS - 1);
+
+			if (len == 0) {
+				g_free(*w);
+				continue;
+			}
+			while (word_class_slots[i].word != NULL &&
+			    (word_class_slots[i].len != len || memcmp(word_class_slots[i].word, *w,
+			    len) != 0))
+				i = (i + 1) & (WORD_CLASS_SLOTS - 1);
+			if (word_class_slots[i].word != NULL) {
+				/* A word named twice is the later class's. */
+				word_class_slots[i].index = (guint)c + 1;
+				g_free(*w);
+				continue;
+			}
+			word_class_slots[i].word = *w;
+			word_class_slots[i].len = len;
+			word_class_slots[i].hash = hash;
+			word_class_slots[i].index = (guint)c + 1;
+		}
 		g_free(words);
 	}
 	return NULL;
 }
 
+/* Returns the index + 1 in word_classes of the word tok (len bytes); 0 if none. */
+static guint
+word_class_of(const char *tok, size_t len)
+{
+	guint64 hash = feature_hash(tok, len);
+
+	for (size_t i = hash & (WORD_CLASS_SLOTS - 1); word_class_slots[i].word != NULL;
+	    i = (i + 1) & (WORD_CLASS_SLOTS - 1))
+		if (word_class_slots[i].hash == hash && word_class_slots[i].len == len &&
+		    memcmp(word_class_slots[i].word, tok, len) == 0)
+			return word_class_slots[i].index;
+	return 0;
+}
+
 static bool
 is_symbol_token(const char *tok)
 {
-	gunichar c = g_utf8_get_char(tok);
+	gunichar c = char_at(tok);
 
 	return strcmp(tok, "<?>") == 0 ||
 	    (c >= 0x80 && g_unichar_type(c) == G_UNICODE_OTHER_SYMBOL);
@@ -558,21 +655,24 @@ style_features(const struct tokens *t, const char *raw, feature_fn fn, void *dat
 		const char *tok = token_at(t, i);
 		guint c;
 
-		if (strcmp(tok, "<user>") == 0 || strcmp(tok, "<support>") == 0)
+		/* The tests that need '<', '?' or '!' first only when it is. */
+		if (tok[0] == '<' && (strcmp(tok, "<user>") == 0 || strcmp(tok, "<support>") == 0))
 			users++;
-		else if (strcmp(tok, "<num>") == 0)
+		else if (tok[0] == '<' && strcmp(tok, "<num>") == 0)
 			digits++, words++;
-		else if (tok[0] == '?' || strcmp(tok, "!?") == 0 || strcmp(tok, "?!") == 0)
+		else if (tok[0] == '?' || strcmp(tok, "!?") == 0)
 			question = true;
 		else if (tok[0] == '!')
 			bang = true;
 		else if (is_symbol_token(tok))
 			emoji++;
-		else if (tok[0] != '<' && is_word_char(g_utf8_get_char(tok))) {
+		else if (tok[0] != '<' && is_word_char(char_at(tok))) {
+			size_t len = token_len(t, i);
+
 			words++;
-			if (strchr(tok, '0') != NULL)
+			if (memchr(tok, '0', len) != NULL)
 				digits++;	/* "ps0": letters and digits */
-			c = GPOINTER_TO_UINT(g_hash_table_lookup(word_class_index, tok));
+			c = word_class_of(tok, len);
 			if (c > 0)
 				used[c - 1] = true;
 		}
@@ -619,12 +719,23 @@ stem_feature(const char *tok, feature_fn fn, void *data)
 {
 	char stem[4 * STEM_CHARS + 2];
 	const char *end = tok;
+	bool ascii = true;
 
-	if (tok[0] == '<' || !is_word_char(g_utf8_get_char(tok)) ||
-	    g_utf8_strlen(tok, 4 * STEM_CHARS) < STEM_CHARS + 2)
+	if (tok[0] == '<' || !is_word_char(char_at(tok)))
 		return;
-	for (int i = 0; i < STEM_CHARS; i++)
-		end = g_utf8_next_char(end);
+	/* ASCII: characters are bytes, and a NUL first means a shorter word. */
+	for (int i = 0; i < STEM_CHARS + 2 && ascii; i++) {
+		if (tok[i] == '\0')
+			return;
+		ascii = !((unsigned char)tok[i] & 0x80);
+	}
+	if (ascii)
+		end = tok + STEM_CHARS;
+	else if (g_utf8_strlen(tok, 4 * STEM_CHARS) < STEM_CHARS + 2)
+		return;
+	else
+		for (int i = 0; i < STEM_CHARS; i++)
+			end = g_utf8_next_char(end);
 	memcpy(stem, tok, (size_t)(end - tok));
 	stem[end - tok] = '~';
 	stem[end - tok + 1] = '\0';
@@ -670,13 +781,18 @@ features_foreach(const char *text, feature_fn fn, void *data)
 	pair = g_string_sized_new(2 * TOKEN_MAX + 2);
 	for (guint i = 0; i < t.start->len; i++) {
 		const char *tok = token_at(&t, i);
+		gsize len = token_len(&t, i);
 
-		g_string_assign(pair, i == 0 ? "<s>" : token_at(&t, i - 1));
+		g_string_truncate(pair, 0);
+		if (i == 0)
+			g_string_append_len(pair, "<s>", 3);
+		else
+			g_string_append_len(pair, token_at(&t, i - 1), (gssize)token_len(&t, i - 1));
 		g_string_append_c(pair, ' ');
-		g_string_append(pair, tok);
+		g_string_append_len(pair, tok, (gssize)len);
 		if (i == 0)
 			fn(pair->str, pair->len, data);
-		fn(tok, strlen(tok), data);
+		fn(tok, len, data);
 		stem_feature(tok, fn, data);
 		if (i > 0)
 			fn(pair->str, pair->len, data);
@@ -713,6 +829,8 @@ head_free(gpointer data)
 		return;
 	if (h->index != NULL)
 		g_hash_table_destroy(h->index);
+	g_free(h->slots);
+	g_free(h->lengths);
 	g_strfreev(h->features);
 	g_free(h->weights);
 	g_strfreev(h->classes);
@@ -749,10 +867,58 @@ find_head(const struct model *model, const char *name)
 	return NULL;
 }
 
+/*
+ * Builds h's prediction table from its features (final from now on): at
+ * most half full, so a probe is short.
+ */
+static void
+head_index_build(struct head *h)
+{
+	size_t size = 16;
+
+	while (size < 2 * h->nfeatures + 2)
+		size *= 2;
+	g_free(h->slots);
+	g_free(h->lengths);
+	h->slots = g_new0(struct feature_slot, size);
+	h->mask = size - 1;
+	h->lengths = g_new(guint32, h->nfeatures + 1);
+	for (size_t f = 0; f < h->nfeatures; f++) {
+		size_t len = strlen(h->features[f]);
+		guint64 hash = feature_hash(h->features[f], len);
+		size_t i = hash & h->mask;
+
+		h->lengths[f] = (guint32)len;	/* a model file has at most 64 MiB */
+		while (h->slots[i].index != 0)
+			i = (i + 1) & h->mask;
+		h->slots[i].tag = (guint32)(hash >> 32);
+		h->slots[i].index = (guint32)f + 1;
+	}
+}
+
+/* Returns the index of feature (len bytes, hash hash) in h; -1 when h has none. */
+static gint64
+head_lookup(const struct head *h, const char *feature, size_t len, guint64 hash)
+{
+	guint32 tag = (guint32)(hash >> 32);
+
+	if (h->slots == NULL)
+		return -1;
+	for (size_t i = hash & h->mask; h->slots[i].index != 0; i = (i + 1) & h->mask) {
+		guint32 f = h->slots[i].index - 1;
+
+		if (h->slots[i].tag == tag && h->lengths[f] == len &&
+		    memcmp(h->features[f], feature, len) == 0)
+			return f;
+	}
+	return -1;
+}
+
 /* Puts h into model, replacing the head of the same name. */
 static void
 model_put_head(struct model *model, struct head *h)
 {
+	head_index_build(h);
 	for (guint i = 0; i < model->heads->len; i++) {
 		struct head *old = model->heads->pdata[i];
 
@@ -847,62 +1013,120 @@ softmax(const double *z, double *p, size_t n)
 		p[c] /= sum;
 }
 
-struct lookup {
-	GHashTable *index;
-	GArray *found;		/* guint32 feature indices */
+/* A feature of a model_text: its bytes in the text's buffer, and its hash. */
+struct feature_ref {
+	guint64 hash;
+	gsize offset;
+	gsize len;
+};
+
+struct model_text {
+	char *buf;		/* the features, each followed by a NUL */
+	gsize len, size;	/* bytes used and allocated of buf */
+	struct feature_ref *refs;	/* in the order given */
+	guint n, room;		/* used and allocated of refs */
 };
 
 static void
-lookup_feature(const char *feature, gsize len, void *data)
+add_ref(const char *feature, gsize len, void *data)
 {
-	struct lookup *l = data;
-	gpointer v = g_hash_table_lookup(l->index, feature);
-	guint32 f;
+	struct model_text *mt = data;
 
-	(void)len;
-	if (v == NULL)
+	/* Both grow by doubling. */
+	while (mt->len + len + 1 > mt->size) {
+		mt->size *= 2;
+		mt->buf = g_realloc(mt->buf, mt->size);
+	}
+	if (mt->n == mt->room) {
+		mt->room *= 2;
+		mt->refs = g_renew(struct feature_ref, mt->refs, mt->room);
+	}
+	mt->refs[mt->n++] = (struct feature_ref){ feature_hash(feature, len), mt->len, len };
+	memcpy(mt->buf + mt->len, feature, len);
+	mt->buf[mt->len + len] = '\0';
+	mt->len += len + 1;
+}
+
+struct model_text *
+model_text_new(const char *text)
+{
+	struct model_text *mt = g_new0(struct model_text, 1);
+
+	mt->size = 4096;
+	mt->buf = g_malloc(mt->size);
+	mt->room = 512;
+	mt->refs = g_new(struct feature_ref, mt->room);
+	features_foreach(text != NULL ? text : "", add_ref, mt);
+	return mt;
+}
+
+void
+model_text_free(struct model_text *mt)
+{
+	if (mt == NULL)
 		return;
-	f = GPOINTER_TO_UINT(v) - 1;
-	g_array_append_val(l->found, f);
+	g_free(mt->buf);
+	g_free(mt->refs);
+	g_free(mt);
+}
+
+int
+model_text_predict(const struct model *model, const char *head, const struct model_text *mt,
+    double *probs, size_t max)
+{
+	const struct head *h = find_head(model, head);
+	double z[MODEL_MAX_CLASSES], p[MODEL_MAX_CLASSES];
+	size_t words;
+	guint64 *seen;
+
+	if (h == NULL || mt == NULL)
+		return -1;
+
+	/*
+	 * Each feature counts once, summed in index order (see the top): a
+	 * bitmap of the features found gives both, without sorting.
+	 */
+	words = h->nfeatures / 64 + 1;
+	seen = g_new0(guint64, words);
+	for (guint i = 0; i < mt->n; i++) {
+		const struct feature_ref *ref = &mt->refs[i];
+		gint64 f = head_lookup(h, mt->buf + ref->offset, ref->len, ref->hash);
+
+		if (f >= 0)
+			seen[f / 64] |= (guint64)1 << (f % 64);
+	}
+	for (size_t c = 0; c < h->nclasses; c++)
+		z[c] = h->bias[c];
+	for (size_t k = 0; k < words; k++) {
+		for (guint64 bits = seen[k]; bits != 0; bits &= bits - 1) {
+			size_t f = k * 64 + (size_t)__builtin_ctzll(bits);
+			const float *w = h->weights + f * h->nclasses;
+
+			for (size_t c = 0; c < h->nclasses; c++)
+				z[c] += w[c];
+		}
+	}
+	g_free(seen);
+
+	softmax(z, p, h->nclasses);
+	for (size_t c = 0; c < h->nclasses && c < max; c++)
+		probs[c] = p[c];
+	return (int)h->nclasses;
 }
 
 int
 model_predict(const struct model *model, const char *head, const char *text,
     double *probs, size_t max)
 {
-	const struct head *h = find_head(model, head);
-	double z[MODEL_MAX_CLASSES], p[MODEL_MAX_CLASSES];
-	struct lookup l;
-	guint32 *idx;
+	struct model_text *mt;
+	int n;
 
-	if (h == NULL)
+	if (find_head(model, head) == NULL)
 		return -1;
-
-	l.index = h->index;
-	l.found = g_array_new(FALSE, FALSE, sizeof(guint32));
-	features_foreach(text != NULL ? text : "", lookup_feature, &l);
-	idx = (guint32 *)(void *)l.found->data;
-
-	/* Each feature counts once, summed in index order (see the top). */
-	if (l.found->len > 1)
-		qsort(idx, l.found->len, sizeof(*idx), cmp_u32);
-	for (size_t c = 0; c < h->nclasses; c++)
-		z[c] = h->bias[c];
-	for (guint i = 0; i < l.found->len; i++) {
-		const float *w;
-
-		if (i > 0 && idx[i] == idx[i - 1])
-			continue;
-		w = h->weights + (size_t)idx[i] * h->nclasses;
-		for (size_t c = 0; c < h->nclasses; c++)
-			z[c] += w[c];
-	}
-	g_array_free(l.found, TRUE);
-
-	softmax(z, p, h->nclasses);
-	for (size_t c = 0; c < h->nclasses && c < max; c++)
-		probs[c] = p[c];
-	return (int)h->nclasses;
+	mt = model_text_new(text);
+	n = model_text_predict(model, head, mt, probs, max);
+	model_text_free(mt);
+	return n;
 }
 
 /* ---------------------------------------------------------------------------
@@ -1652,6 +1876,7 @@ parse_model(struct reader *r)
 			head_free(h);
 			goto fail;
 		}
+		head_index_build(h);
 		g_ptr_array_add(model->heads, h);
 	}
 	/* The sum was taken over the bytes before the last line: this one. */

@@ -121,6 +121,22 @@ int model_predict(const struct model *model, const char *head, const char *text,
     double *probs, size_t max);
 
 /*
+ * A text's features, computed once for several heads. model_text_new()
+ * featurises text (NULL is taken as "") as model_predict() does, and
+ * model_text_predict() is then model_predict() on that text without the
+ * featurising: the same probabilities, bit for bit, and -1 as well when
+ * the model has no such head (or text is NULL). A struct model_text
+ * depends on no model and belongs to the caller; free it with
+ * model_text_free() (NULL is accepted).
+ */
+struct model_text;
+
+struct model_text *model_text_new(const char *text);
+int model_text_predict(const struct model *model, const char *head,
+    const struct model_text *text, double *probs, size_t max);
+void model_text_free(struct model_text *text);
+
+/*
  * Returns the class names of head (NULL-terminated, owned by the model) and
  * their count in *n, or NULL when there is no such head. n may be NULL.
  */

@@ -171,19 +171,23 @@ count_tokens(const char *s, struct text_stats *f)
 	while (*p != '\0') {
 		const char *start;
 		size_t len;
+		bool digits = false;
 
 		while (*p != '\0' && !g_ascii_isalnum(*p))
 			p++;
 		start = p;
 		while (*p != '\0' && (g_ascii_isalnum(*p) || *p == '-' || *p == '/' || *p == '#' ||
-		    (*p == '.' && g_ascii_isdigit(p[1]))))
+		    (*p == '.' && g_ascii_isdigit(p[1])))) {
+			digits |= g_ascii_isdigit(*p);
 			p++;
+		}
 		while (p > start && (p[-1] == '-' || p[-1] == '/'))
 			p--;	/* a trailing dash is punctuation */
 		len = (size_t)(p - start);
-		if (len > 0 && is_order_id(start, len))
+		/* Neither an order id nor a version is without a digit. */
+		if (len > 0 && digits && is_order_id(start, len))
 			f->order_ids++;
-		if (len > 0 && (is_version(start, len) || (g_ascii_isdigit(*start) &&
+		if (len > 0 && digits && (is_version(start, len) || (g_ascii_isdigit(*start) &&
 		    previous != NULL && is_version_word(previous, previous_len))))
 			f->versions++;
 		if (len > 0) {
@@ -195,23 +199,59 @@ count_tokens(const char *s, struct text_stats *f)
 	}
 }
 
-/* Letters, capitals, characters and words of the body. */
+/*
+ * Letters, capitals, characters and words of the body, and its marks as
+ * count_marks() counts them. A character is a letter, a capital or either
+ * or a digit as g_unichar_isalpha(), _isupper() and _isalnum() say, from
+ * one look-up of its type; ASCII by the ASCII tests, which agree with them.
+ */
 static void
 count_letters(const char *text, struct text_stats *f)
 {
 	unsigned letters = 0, upper = 0;
-	bool in_word = false;
+	bool in_word = false, in_digits = false;
 
-	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
+	for (const char *p = text; *p != '\0';) {
+		gunichar c;
+		bool alpha, capital, alnum;
 
+		if (!((guchar)*p & 0x80)) {
+			c = (guchar)*p++;
+			alpha = g_ascii_isalpha((char)c);
+			capital = g_ascii_isupper((char)c);
+			alnum = alpha || g_ascii_isdigit((char)c);
+			if (c == '!')
+				f->exclamations++;
+			else if (c == '?')
+				f->questions++;
+			if (g_ascii_isdigit((char)c)) {
+				if (!in_digits)
+					f->numbers++;
+				in_digits = true;
+			} else {
+				in_digits = false;
+			}
+		} else {
+			GUnicodeType type;
+
+			c = g_utf8_get_char(p);
+			p = g_utf8_next_char(p);
+			type = g_unichar_type(c);
+			capital = type == G_UNICODE_UPPERCASE_LETTER;
+			alpha = capital || type == G_UNICODE_LOWERCASE_LETTER ||
+			    type == G_UNICODE_TITLECASE_LETTER || type == G_UNICODE_MODIFIER_LETTER ||
+			    type == G_UNICODE_OTHER_LETTER;
+			alnum = alpha || type == G_UNICODE_DECIMAL_NUMBER ||
+			    type == G_UNICODE_LETTER_NUMBER || type == G_UNICODE_OTHER_NUMBER;
+			in_digits = false;
+		}
 		f->length++;
-		if (g_unichar_isalpha(c)) {
+		if (alpha) {
 			letters++;
-			if (g_unichar_isupper(c))
+			if (capital)
 				upper++;
 		}
-		if (g_unichar_isalnum(c)) {
+		if (alnum) {
 			if (!in_word)
 				f->words++;
 			in_word = true;
@@ -234,23 +274,36 @@ first_line(const char *text, size_t *len)
 	return p;
 }
 
+/*
+ * True when one of the last three non-blank lines of text is a sign-off.
+ * A line is what lies between newlines, without the ASCII white space
+ * (g_ascii_isspace()) at either end; it is matched where it lies.
+ */
 static bool
 has_signoff(const char *text, pcre2_match_data *md)
 {
-	char **lines = g_strsplit(text, "\n", -1);
-	int n = (int)g_strv_length(lines), seen = 0;
-	bool found = false;
+	const char *end = text + strlen(text);
+	int seen = 0;
 
-	for (int i = n - 1; i >= 0 && seen < 3 && !found; i--) {
-		char *line = g_strstrip(lines[i]);
+	for (;;) {
+		const char *start = end, *a, *b;
 
-		if (*line == '\0')
-			continue;
-		seen++;
-		found = matches(PAT_SIGNOFF, line, strlen(line), md);
+		while (start > text && start[-1] != '\n')
+			start--;
+		for (a = start, b = end; a < b && g_ascii_isspace(*a); a++)
+			;
+		while (b > a && g_ascii_isspace(b[-1]))
+			b--;
+		if (b > a) {
+			if (matches(PAT_SIGNOFF, a, (size_t)(b - a), md))
+				return true;
+			if (++seen == 3)
+				return false;
+		}
+		if (start == text)
+			return false;
+		end = start - 1;	/* before the newline */
 	}
-	g_strfreev(lines);
-	return found;
 }
 
 void
@@ -264,9 +317,8 @@ textstats_compute(const struct message_view *view, bool known_ticket, struct tex
 	memset(f, 0, sizeof(*f));
 	md = pcre2_match_data_create(1, NULL);
 
-	count_letters(view->text, f);
 	count_marks(view->subject, f);
-	count_marks(view->text, f);
+	count_letters(view->text, f);	/* and its marks */
 	count_tokens(view->subject, f);
 	count_tokens(view->text, f);
 

@@ -519,6 +519,36 @@ static const char *const probe_texts[] = {
 	"@someone https://x.y 😡😡 why??", "do you have this in blue? thank you",
 };
 
+/* Featurised once, predicted by every head: as model_predict(), bit for bit. */
+START_TEST(test_text_predict)
+{
+	struct model *model = train_tiny(3);
+	double p[3];
+
+	ck_assert_int_eq(model_train(model, "second", (const char *const[]){ "x", "y", "z" }, 3,
+	    tiny_texts, (const unsigned[]){ 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2 },
+	    G_N_ELEMENTS(tiny_texts), NULL, NULL), 0);
+	for (size_t i = 0; i < G_N_ELEMENTS(probe_texts); i++) {
+		struct model_text *text = model_text_new(probe_texts[i]);
+		const char *const heads[] = { "complaint", "second" };
+
+		for (size_t h = 0; h < G_N_ELEMENTS(heads); h++) {
+			double a[3] = { 0 }, b[3] = { 0 };
+			int n = model_predict(model, heads[h], probe_texts[i], a, 3);
+
+			ck_assert_int_eq(model_text_predict(model, heads[h], text, b, 3), n);
+			ck_assert_msg(memcmp(a, b, sizeof(a)) == 0, "text %zu head %s: got %.17g, "
+			    "want %.17g", i, heads[h], b[0], a[0]);
+		}
+		ck_assert_int_eq(model_text_predict(model, "nosuch", text, p, 3), -1);
+		model_text_free(text);
+	}
+	ck_assert_int_eq(model_text_predict(model, "complaint", NULL, p, 3), -1);
+	model_text_free(NULL);
+	model_free(model);
+}
+END_TEST
+
 START_TEST(test_save_load_round_trip)
 {
 	struct model *model = train_tiny(3), *loaded;
@@ -850,6 +880,7 @@ model_suite(void)
 	tcase_add_checked_fixture(tt, setup, teardown);
 	tcase_add_test(tt, test_train_predict_two_classes);
 	tcase_add_test(tt, test_predict_edges);
+	tcase_add_test(tt, test_text_predict);
 	tcase_add_test(tt, test_train_four_classes);
 	tcase_add_test(tt, test_deterministic);
 	tcase_add_test(tt, test_retrain_replaces);
