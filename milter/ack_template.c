@@ -920,6 +920,11 @@ ack_render(const struct ack_templates *t, const char *language,
 		g_free(values[i]);
 	body = normalise_lines(out->str);
 	g_string_free(out, TRUE);
+	/* A template whose every line sat in sections left out: still one line end. */
+	if (*body == '\0') {
+		g_free(body);
+		body = g_strdup("\n");
+	}
 	if (language_used != NULL)
 		*language_used = lang->code;
 	return body;

@@ -772,6 +772,7 @@ param_print_value(const struct config *config, const struct param *p, FILE *out)
 {
 	const char *s;
 	char *const *list;
+	size_t len;
 
 	switch (p->type) {
 	case P_STRING:
@@ -807,8 +808,14 @@ param_print_value(const struct config *config, const struct param *p, FILE *out)
 		list = *CFIELD(config, p, char **);
 		if (list == NULL || list[0] == NULL)
 			fputs("none", out);
+		/* ", " between items, or "," when that would make the line longer
+		 * than config_load reads: the line the list came from had at least
+		 * one byte between items, so with one it fits again. */
+		len = strlen(p->name) + 1;
 		for (size_t i = 0; list != NULL && list[i] != NULL; i++)
-			fprintf(out, "%s%s", i > 0 ? ", " : "", list[i]);
+			len += strlen(list[i]) + (i > 0 ? 2 : 0);
+		for (size_t i = 0; list != NULL && list[i] != NULL; i++)
+			fprintf(out, "%s%s", i == 0 ? "" : len > CONFIG_LINE_MAX ? "," : ", ", list[i]);
 		break;
 	}
 }

@@ -139,6 +139,38 @@ START_TEST(test_defaults_round_trip)
 }
 END_TEST
 
+/*
+ * Found by fuzz/fuzz_config: an address list that fits its line with one
+ * byte between addresses was printed with ", " on a line longer than
+ * config_load reads, so the printed settings did not read back.
+ */
+START_TEST(test_long_list_round_trip)
+{
+	char *path = g_build_filename(TESTS_SRCDIR, "data", "fuzz-config-long-addrlist.conf", NULL);
+	GError *error = NULL;
+	struct config *c = config_load(path, &error), *back;
+	char *printed, *again, *message, **lines;
+
+	ck_assert_msg(c != NULL, "%s", error ? error->message : "?");
+	ck_assert_uint_eq(g_strv_length(c->support_addresses), 220);
+	printed = print_config(c);
+	lines = g_strsplit(printed, "\n", -1);
+	for (char **l = lines; *l != NULL; l++)
+		ck_assert_msg(strlen(*l) <= 4096, "printed line of %zu bytes", strlen(*l));
+	g_strfreev(lines);
+	back = load_text(printed, strlen(printed), &message);
+	ck_assert_msg(back != NULL, "reading the printed settings: %s", message);
+	ck_assert_uint_eq(g_strv_length(back->support_addresses), 220);
+	again = print_config(back);
+	ck_assert_str_eq(again, printed);
+	free(again);
+	free(printed);
+	config_unref(back);
+	config_unref(c);
+	g_free(path);
+}
+END_TEST
+
 static const char full_file[] =
 	"# triage-milter.conf: every key set\n"
 	"\n"
@@ -657,6 +689,7 @@ config_suite(void)
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_defaults_round_trip);
+	tcase_add_test(tc, test_long_list_round_trip);
 	tcase_add_test(tc, test_full_file);
 	tcase_add_loop_test(tc, test_errors, 0, (int)G_N_ELEMENTS(error_cases));
 	tcase_add_test(tc, test_errors_binary);
