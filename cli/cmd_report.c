@@ -155,15 +155,8 @@ cli_put_safe(FILE *out, const char *text)
 
 /* --- options -------------------------------------------------------------- */
 
-static char *opt_db, *opt_config, *opt_since, *opt_until;
-
-static const GOptionEntry store_entries[] = {
-	{ "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "the database (default: see triage(1))",
-	    "PATH" },
-	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
-	    "take the database from this triage-milter.conf", "CONF" },
-	{ NULL },
-};
+static struct cli_db_options db_options;
+static char *opt_since, *opt_until;
 
 static const GOptionEntry period_entries[] = {
 	{ "since", 0, 0, G_OPTION_ARG_STRING, &opt_since,
@@ -174,27 +167,13 @@ static const GOptionEntry period_entries[] = {
 	{ NULL },
 };
 
-/* Parses argv with entries plus the store options; 0, or EX_USAGE after a message. */
+/* Parses argv with entries plus --db, -c (and --since, --until); 0, or EX_USAGE. */
 static int
 parse(const char *command, const char *args, const GOptionEntry *entries, bool period,
     int *argc, char ***argv)
 {
-	GOptionContext *context = g_option_context_new(args);
-	GError *error = NULL;
-	int status = 0;
-
-	g_option_context_add_main_entries(context, store_entries, NULL);
-	if (period)
-		g_option_context_add_main_entries(context, period_entries, NULL);
-	if (entries != NULL)
-		g_option_context_add_main_entries(context, entries, NULL);
-	if (!g_option_context_parse(context, argc, argv, &error)) {
-		fprintf(stderr, "triage %s: %s\n", command, error->message);
-		g_error_free(error);
-		status = EX_USAGE;
-	}
-	g_option_context_free(context);
-	return status;
+	return cli_parse_options(command, args, &db_options, period ? period_entries : NULL,
+	    entries, argc, argv);
 }
 
 /* The period from --since and --until; 0, or EX_USAGE after a message. */
@@ -225,7 +204,7 @@ static struct store *
 open_store(const char *command)
 {
 	GError *error = NULL;
-	struct store *store = cli_store_open(opt_db, opt_config, true, &error);
+	struct store *store = cli_store_open(db_options.db, db_options.config, true, &error);
 
 	if (store == NULL) {
 		fprintf(stderr, "triage %s: %s\n", command, error->message);
@@ -237,8 +216,7 @@ open_store(const char *command)
 static void
 free_options(void)
 {
-	g_clear_pointer(&opt_db, g_free);
-	g_clear_pointer(&opt_config, g_free);
+	cli_db_options_clear(&db_options);
 	g_clear_pointer(&opt_since, g_free);
 	g_clear_pointer(&opt_until, g_free);
 }

@@ -14,37 +14,18 @@
 #include "dbopen.h"
 #include "tickets.h"
 
-/* Options every store subcommand takes. */
-static char *opt_db, *opt_config;
+/* --db and -c, shared by both subcommands of this file. */
+static struct cli_db_options db_options;
 
-static const GOptionEntry store_entries[] = {
-	{ "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "the database (default: see triage(1))",
-	    "PATH" },
-	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
-	    "take the database from this triage-milter.conf", "CONF" },
-	{ NULL },
-};
-
-/* Parses argv with entries plus the store options; 0, or 64 after a message. */
+/* Parses argv with entries plus --db and -c; 0, or 64 after a message. */
 static int
 parse(const char *command, const char *args, const char *summary, const GOptionEntry *entries,
     int *argc, char ***argv)
 {
-	char *name = g_strdup_printf("%s - %s", args, summary);
-	GOptionContext *context = g_option_context_new(name);
-	GError *error = NULL;
-	int status = 0;
+	char *usage = g_strdup_printf("%s - %s", args, summary);
+	int status = cli_parse_options(command, usage, &db_options, entries, NULL, argc, argv);
 
-	g_option_context_add_main_entries(context, store_entries, NULL);
-	if (entries != NULL)
-		g_option_context_add_main_entries(context, entries, NULL);
-	if (!g_option_context_parse(context, argc, argv, &error)) {
-		fprintf(stderr, "triage %s: %s\n", command, error->message);
-		g_error_free(error);
-		status = 64;	/* EX_USAGE */
-	}
-	g_option_context_free(context);
-	g_free(name);
+	g_free(usage);
 	return status;
 }
 
@@ -69,7 +50,7 @@ cmd_resolve(int argc, char **argv)
 		return 64;
 	}
 	actor = by != NULL ? by : getenv("USER") != NULL ? getenv("USER") : "triage";
-	store = cli_store_open(opt_db, opt_config, false, &error);
+	store = cli_store_open(db_options.db, db_options.config, false, &error);
 	if (store == NULL) {
 		fprintf(stderr, "triage resolve: %s\n", error->message);
 		g_error_free(error);
@@ -131,7 +112,7 @@ cmd_purge(int argc, char **argv)
 		return 64;
 	}
 	before = g_get_real_time() / G_USEC_PER_SEC - (gint64)days * 86400;
-	store = cli_store_open(opt_db, opt_config, false, &error);
+	store = cli_store_open(db_options.db, db_options.config, false, &error);
 	if (store == NULL) {
 		fprintf(stderr, "triage purge: %s\n", error->message);
 		g_error_free(error);

@@ -3,6 +3,7 @@
  */
 #include "dbopen.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "conf.h"
@@ -55,4 +56,40 @@ cli_store_open(const char *db_option, const char *config_option, bool read_only,
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s", err);
 	g_free(path);
 	return store;
+}
+
+int
+cli_parse_options(const char *command, const char *usage, struct cli_db_options *opts,
+    const GOptionEntry *more, const GOptionEntry *more2, int *argc, char ***argv)
+{
+	const GOptionEntry db_entries[] = {
+		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &opts->db,
+		    "the database (default: see triage(1))", "PATH" },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opts->config,
+		    "take the database from this triage-milter.conf", "CONF" },
+		{ NULL },
+	};
+	GOptionContext *context = g_option_context_new(usage);
+	GError *error = NULL;
+	int status = 0;
+
+	g_option_context_add_main_entries(context, db_entries, NULL);
+	if (more != NULL)
+		g_option_context_add_main_entries(context, more, NULL);
+	if (more2 != NULL)
+		g_option_context_add_main_entries(context, more2, NULL);
+	if (!g_option_context_parse(context, argc, argv, &error)) {
+		fprintf(stderr, "triage %s: %s\n", command, error->message);
+		g_error_free(error);
+		status = 64;	/* EX_USAGE */
+	}
+	g_option_context_free(context);
+	return status;
+}
+
+void
+cli_db_options_clear(struct cli_db_options *opts)
+{
+	g_clear_pointer(&opts->db, g_free);
+	g_clear_pointer(&opts->config, g_free);
 }

@@ -25,4 +25,22 @@ char *cli_db_path(const char *db_option, const char *config_option, GError **err
 struct store *cli_store_open(const char *db_option, const char *config_option, bool read_only,
     GError **error);
 
+/* The --db and -c options every database subcommand takes. */
+struct cli_db_options {
+	char *db;		/* --db PATH, or NULL */
+	char *config;		/* -c CONF, or NULL */
+};
+
+/*
+ * Parses argv for `triage command` with the --db and -c options (into
+ * opts) and up to two more option tables (NULL for none). usage is what
+ * --help shows after the command. Returns 0, or 64 (EX_USAGE) after
+ * printing "triage COMMAND: why" to standard error.
+ */
+int cli_parse_options(const char *command, const char *usage, struct cli_db_options *opts,
+    const GOptionEntry *more, const GOptionEntry *more2, int *argc, char ***argv);
+
+/* Frees what cli_parse_options() stored in opts. */
+void cli_db_options_clear(struct cli_db_options *opts);
+
 #endif
