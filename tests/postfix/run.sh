@@ -485,6 +485,11 @@ else
 	fail "after the crash the restarted filter did not record a ticket"
 fi
 
+# Never two acknowledgements of one ticket, across the reloads, the relay
+# outage, the SIGKILL and the restart.
+dups=$(grep -h "^X-Triage-Ack: " "$PP_SINK_DIR"/* 2>/dev/null | sort | uniq -d)
+if [ -z "$dups" ]; then pass; else fail "acknowledged twice: $(echo "$dups" | tr '\n' ' ')"; fi
+
 # The relay-down retries are warnings by design, and nothing else may be.
 expected='to dee@example.net: attempt .* failed|reload: '
 if grep -vE "$expected" "$dir/milter.log" | grep -qiE 'error|warning|assert'; then
