@@ -470,10 +470,13 @@ else
 	fail "crash: $crashed delivered, $(wc -l <"$dir/crash.refs") with a ticket header, $missing refs without a row"
 fi
 if [ "$(q 'PRAGMA integrity_check')" = ok ]; then pass; else fail "crash: integrity_check failed"; fi
+# Ready when it logs a second "started" (the socket file of the killed one is still there).
 "$MILTER" -f -c "$dir/triage-milter.conf" 2>>"$dir/milter.log" &
 milter_pid=$!
 i=0
-while ! grep -q "started" "$dir/milter.log" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(grep -c "^triage-milter: started" "$dir/milter.log")" -lt 2 ] && [ $i -lt 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 sleep 0.5
 rows=$(q "SELECT count(*) FROM tickets")
 mail "$dir/after.eml" "Robin <robin@example.net>" support@example.com after@example.net "" \

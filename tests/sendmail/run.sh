@@ -184,7 +184,10 @@ CONF
 # start_milter: start the filter and wait until it listens (a socket file
 # left from the last run does not count: its "started" line does).
 start_milter() {
-	n=$(grep -c '^triage-milter: started' "$dir/milter.log" 2>/dev/null)
+	# The log exists before the filter starts: the background job opens it
+	# after the fork, and the wait below must not race that.
+	: >>"$dir/milter.log"
+	n=$(grep -c '^triage-milter: started' "$dir/milter.log")
 	timeout "$LIFETIME" "$MILTER" -f -c "$dir/triage-milter.conf" 2>>"$dir/milter.log" &
 	milter_pid=$!
 	i=0
