@@ -406,6 +406,37 @@ set_string(char **field, char *s)
 }
 
 /*
+ * True for the types whose value is kept as a string (char *) in struct
+ * config: freed, printed and unset alike. No default: a new type must say.
+ */
+static bool
+param_is_text(enum param_type type)
+{
+	switch (type) {
+	case P_STRING:
+	case P_KEYWORD:
+	case P_PATH:
+	case P_SOCKET:
+	case P_ADDRESS:
+	case P_DURATION:
+	case P_HOURS:
+	case P_ZONE:
+	case P_PREFIX:
+	case P_RELAY:
+	case P_SUBJECT:
+		return true;
+	case P_BOOL:
+	case P_UINT:
+	case P_SIZE:
+	case P_UMASK:
+	case P_ENUM:
+	case P_ADDRLIST:
+		return false;
+	}
+	return false;
+}
+
+/*
  * Checks the values kept as text but with a grammar of their own, so that
  * a bad one is an error at its line, not when the rules are built.
  */
@@ -737,30 +768,10 @@ config_unref(struct config *config)
 	for (size_t i = 0; i < G_N_ELEMENTS(params); i++) {
 		const struct param *p = &params[i];
 
-		switch (p->type) {
-		case P_STRING:
-		case P_KEYWORD:
-		case P_PATH:
-		case P_SOCKET:
-		case P_ADDRESS:
-		case P_DURATION:
-		case P_HOURS:
-		case P_ZONE:
-		case P_PREFIX:
-		case P_RELAY:
-		case P_SUBJECT:
+		if (param_is_text(p->type))
 			g_free(*FIELD(config, p, char *));
-			break;
-		case P_ADDRLIST:
+		else if (p->type == P_ADDRLIST)
 			g_strfreev(*FIELD(config, p, char **));
-			break;
-		case P_BOOL:
-		case P_UINT:
-		case P_SIZE:
-		case P_UMASK:
-		case P_ENUM:
-			break;
-		}
 	}
 	g_free(config->path);
 	g_free(config);
@@ -774,21 +785,12 @@ param_print_value(const struct config *config, const struct param *p, FILE *out)
 	char *const *list;
 	size_t len;
 
-	switch (p->type) {
-	case P_STRING:
-	case P_KEYWORD:
-	case P_PATH:
-	case P_SOCKET:
-	case P_ADDRESS:
-	case P_DURATION:
-	case P_HOURS:
-	case P_ZONE:
-	case P_PREFIX:
-	case P_RELAY:
-	case P_SUBJECT:
+	if (param_is_text(p->type)) {
 		s = *CFIELD(config, p, char *);
 		fputs(s == NULL || *s == '\0' ? "none" : s, out);
-		break;
+		return;
+	}
+	switch (p->type) {
 	case P_BOOL:
 		fputs(*CFIELD(config, p, bool) ? "yes" : "no", out);
 		break;
@@ -816,6 +818,8 @@ param_print_value(const struct config *config, const struct param *p, FILE *out)
 			len += strlen(list[i]) + (i > 0 ? 2 : 0);
 		for (size_t i = 0; list != NULL && list[i] != NULL; i++)
 			fprintf(out, "%s%s", i == 0 ? "" : len > CONFIG_LINE_MAX ? "," : ", ", list[i]);
+		break;
+	default:	/* text: printed above */
 		break;
 	}
 }
