@@ -580,13 +580,11 @@ decide_ack(const struct snapshot *snap, const struct message *msg,
     const struct message_view *view, struct ticketing_ack *ack)
 {
 	const struct config *config = snap->config;
-	char **trusted = config->trusted_authserv_ids != NULL ?
-	    g_regex_split_simple("[\\s,]+", config->trusted_authserv_ids, 0, 0) : NULL;
 	struct ack_policy policy = {
 		.support_addresses = config->support_addresses,
 		.agent_addresses = config->agent_addresses,
 		.require_auth = config->ack_require_auth,
-		.trusted_authserv_ids = trusted,
+		.trusted_authserv_ids = snap->trusted_authserv_ids,
 	};
 	struct ack_headers extra = { .x_triage_ack = msg->x_triage_ack };
 	struct ack_decision decision;
@@ -599,7 +597,6 @@ decide_ack(const struct snapshot *snap, const struct message *msg,
 	ack->daily_cap = (int)config->ack_daily_cap;
 	ack->rate_limit = (int)config->ack_rate_limit;
 	ack->compose = compose_ack;
-	g_strfreev(trusted);
 }
 
 static sfsistat

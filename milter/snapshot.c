@@ -38,6 +38,10 @@ snapshot_build(struct config *config, GError **error)
 		snapshot_unref(snap);
 		return NULL;
 	}
+	/* Split once here, not for every message. */
+	if (config->trusted_authserv_ids != NULL)
+		snap->trusted_authserv_ids = g_regex_split_simple("[\\s,]+",
+		    config->trusted_authserv_ids, 0, 0);
 	snap->zone = g_time_zone_new_identifier(config->time_zone);
 	if (snap->zone == NULL)	/* conf.c checked it; a tzdata removed since? */
 		snap->zone = g_time_zone_new_utc();
@@ -73,6 +77,7 @@ snapshot_unref(struct snapshot *snap)
 	model_free(snap->model);
 	sla_calendar_free(snap->calendar);
 	ack_templates_free(snap->templates);
+	g_strfreev(snap->trusted_authserv_ids);
 	if (snap->zone != NULL)
 		g_time_zone_unref(snap->zone);
 	ruleset_unref(snap->rules);

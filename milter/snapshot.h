@@ -27,6 +27,7 @@ struct snapshot {
 	struct sla_duration sla[URGENCY_CRITICAL + 1];	/* SLA targets by enum urgency */
 	GTimeZone *zone;		/* owned reference: TimeZone */
 	struct ack_templates *templates;	/* owned; NULL when AckEnable is no */
+	char **trusted_authserv_ids;	/* owned: TrustedAuthservIDs split, or NULL */
 };
 
 /*
